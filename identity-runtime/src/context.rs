@@ -1,0 +1,183 @@
+//! The decoded client context: the Identity endpoint, its admin token and the caller's claims.
+//!
+//! In production it arrives as Lambda client context (`custom.netlify`, base64 of JSON); under
+//! Netlify's local tooling it is merged into the event's `requestContext` (PROTOCOL.md, "The
+//! client context"). Both places are read.
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{InvocationError, describe_json_error};
+use crate::metadata::{AppMetadata, UserMetadata};
+
+/// What Netlify tells the function about the Identity instance and the caller.
+///
+/// ```
+/// use identity_runtime::ClientContext;
+///
+/// let netlify = identity_runtime::testing::encode_client_context(
+///     "https://example.netlify.app/.netlify/identity",
+///     "admin-token",
+///     Some(serde_json::json!({"sub": "1111a1a1-a11a-1111-aa11-aaa11111a11a", "email": "ada@example.com"})),
+/// );
+/// let context = ClientContext::from_base64(&netlify).unwrap();
+/// let identity = context.identity.as_ref().unwrap();
+/// assert_eq!(identity.token.expose(), "admin-token");
+/// assert!(!format!("{context:?}").contains("admin-token"));
+/// assert_eq!(context.user.unwrap().email.as_deref(), Some("ada@example.com"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+pub struct ClientContext {
+    /// The Identity endpoint and an admin token for it.
+    #[serde(default)]
+    pub identity: Option<IdentityEndpoint>,
+    /// The claims of the caller's Identity JWT; present only when the request carried
+    /// `Authorization: Bearer <jwt>`.
+    #[serde(default)]
+    pub user: Option<Claims>,
+}
+
+/// The GoTrue endpoint of the site and a short-lived admin token for it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IdentityEndpoint {
+    /// The GoTrue endpoint, `https://<site>/.netlify/identity`.
+    pub url: String,
+    /// The admin token; a secret.
+    pub token: AdminToken,
+}
+
+/// The Identity admin token. It never shows in `Debug` or `Display`; [`AdminToken::expose`]
+/// is the one way to read it.
+///
+/// ```
+/// use identity_runtime::AdminToken;
+///
+/// let token = AdminToken::new("s3cret");
+/// assert_eq!(format!("{token:?}"), "AdminToken(<redacted>)");
+/// assert_eq!(token.expose(), "s3cret");
+/// ```
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> AdminToken {
+        AdminToken(token.into())
+    }
+
+    /// The token itself, for an `Authorization: Bearer` header to the Identity admin API.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
+}
+
+/// The claims of the caller's Identity JWT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user's id.
+    pub sub: String,
+    /// The user's e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Expiry, seconds since the epoch.
+    #[serde(default)]
+    pub exp: Option<i64>,
+    /// The audience.
+    #[serde(default)]
+    pub aud: Option<String>,
+    /// The user's `app_metadata` when the token was issued.
+    #[serde(default)]
+    pub app_metadata: Option<AppMetadata>,
+    /// The user's `user_metadata` when the token was issued.
+    #[serde(default)]
+    pub user_metadata: Option<UserMetadata>,
+    /// Every other claim.
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl ClientContext {
+    /// Decodes `custom.netlify`: base64 of the JSON `{"identity": {"url", "token"}, "user": {…}}`.
+    ///
+    /// # Errors
+    /// [`InvocationError::ClientContext`] naming whether the base64 or the JSON is wrong.
+    pub fn from_base64(netlify: &str) -> Result<ClientContext, InvocationError> {
+        let json = decode_base64(netlify.trim()).ok_or_else(|| {
+            InvocationError::ClientContext("`custom.netlify` is not valid base64".into())
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&json);
+        serde_path_to_error::deserialize(de).map_err(|err| {
+            InvocationError::ClientContext(format!(
+                "`custom.netlify` is not the expected JSON: {}",
+                describe_json_error(&err)
+            ))
+        })
+    }
+
+    /// Reads the context from where it arrives: the production Lambda client context first
+    /// (`lambda_netlify`, the `custom.netlify` value), else the event's `requestContext` as
+    /// Netlify's local tooling sends it. `Ok(None)` when neither carries one.
+    pub(crate) fn locate(
+        lambda_netlify: Option<&str>,
+        request_context: Option<&serde_json::value::RawValue>,
+    ) -> Result<Option<ClientContext>, InvocationError> {
+        if let Some(netlify) = lambda_netlify {
+            return ClientContext::from_base64(netlify).map(Some);
+        }
+        let Some(raw) = request_context else {
+            return Ok(None);
+        };
+        let de = &mut serde_json::Deserializer::from_str(raw.get());
+        let local: LocalContext = serde_path_to_error::deserialize(de).map_err(|err| {
+            InvocationError::ClientContext(format!(
+                "`requestContext` is not the expected JSON: {}",
+                describe_json_error(&err)
+            ))
+        })?;
+        if let Some(netlify) = local.custom.and_then(|custom| custom.netlify) {
+            return ClientContext::from_base64(&netlify).map(Some);
+        }
+        if local.identity.is_none() && local.user.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(ClientContext {
+            identity: local.identity,
+            user: local.user,
+        }))
+    }
+}
+
+/// `requestContext` as Netlify's local tooling fills it; other keys are ignored.
+#[derive(Deserialize)]
+struct LocalContext {
+    #[serde(default)]
+    custom: Option<LocalCustom>,
+    #[serde(default)]
+    identity: Option<IdentityEndpoint>,
+    #[serde(default)]
+    user: Option<Claims>,
+}
+
+#[derive(Deserialize)]
+struct LocalCustom {
+    #[serde(default)]
+    netlify: Option<String>,
+}
+
+/// Netlify encodes with standard base64; accept the URL-safe alphabet and missing padding too.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+}

@@ -1,0 +1,124 @@
+//! Errors in what the platform sent: each answers with a defined status and a JSON body that
+//! names what was wrong.
+
+use serde::Serialize;
+
+use crate::event::EventKind;
+
+/// Something wrong with an invocation's input. The handler does not run; the answer is
+/// [`InvocationError::status`] with the JSON body `{"error": <code>, "message": <text>}`.
+///
+/// ```
+/// use identity_runtime::InvocationError;
+///
+/// let err = InvocationError::BodyMissing;
+/// assert_eq!(err.status(), 400);
+/// assert_eq!(err.code(), "body_missing");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvocationError {
+    /// The Lambda event itself is malformed.
+    #[error("the Lambda event is malformed: {0}")]
+    NotAnEvent(String),
+    /// The request has no body, or an empty one.
+    #[error("the request has no body; expected the identity event payload {{\"event\", \"user\"}}")]
+    BodyMissing,
+    /// The body is flagged base64 but does not decode.
+    #[error("the body is flagged base64 but is not valid base64: {0}")]
+    InvalidBase64(String),
+    /// The body is not the identity event payload.
+    #[error("the body is not an identity event payload: {0}")]
+    InvalidPayload(String),
+    /// The payload's event is not the one this function handles.
+    #[error("event `{got}` was sent to {function}, which handles `{expected}` events")]
+    WrongEvent {
+        /// The event in the payload.
+        got: EventKind,
+        /// The event this function handles.
+        expected: EventKind,
+        /// This function's Netlify name.
+        function: String,
+    },
+    /// The client context is present but cannot be decoded.
+    #[error("the client context cannot be decoded: {0}")]
+    ClientContext(String),
+}
+
+impl InvocationError {
+    /// The status this error answers with.
+    pub fn status(&self) -> u16 {
+        400
+    }
+
+    /// A stable, machine-readable name of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            InvocationError::NotAnEvent(_) => "malformed_event",
+            InvocationError::BodyMissing => "body_missing",
+            InvocationError::InvalidBase64(_) => "invalid_base64",
+            InvocationError::InvalidPayload(_) => "invalid_payload",
+            InvocationError::WrongEvent { .. } => "wrong_event",
+            InvocationError::ClientContext(_) => "invalid_client_context",
+        }
+    }
+}
+
+/// The JSON body of every non-success answer.
+#[derive(Serialize)]
+pub(crate) struct ErrorBody<'a> {
+    pub(crate) error: &'a str,
+    pub(crate) message: &'a str,
+}
+
+impl ErrorBody<'_> {
+    pub(crate) fn to_json(&self) -> String {
+        // A struct of two strings always serialises.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Describes a JSON error with the path where it happened, without echoing values: serde quotes
+/// offending strings in its messages, and a misplaced token must not reach a log.
+pub(crate) fn describe_json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let message = redact_quoted(&err.inner().to_string());
+    let path = err.path().to_string();
+    if path == "." || path.is_empty() {
+        message
+    } else {
+        format!("at `{path}`: {message}")
+    }
+}
+
+/// Replaces the contents of every `"…"` in `message` with `…`.
+pub(crate) fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_quoted_values_only() {
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "secret", expected a map at line 1"#),
+            r#"invalid type: string "…", expected a map at line 1"#
+        );
+        assert_eq!(redact_quoted("missing field `id`"), "missing field `id`");
+    }
+}

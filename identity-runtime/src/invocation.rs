@@ -1,0 +1,153 @@
+//! One invocation, and the handler parameters taken from it.
+
+use std::any::Any;
+use std::cell::OnceCell;
+use std::ops::Deref;
+
+use crate::context::ClientContext;
+use crate::error::InvocationError;
+use crate::event::IdentityEvent;
+use crate::outcome::Outcome;
+use crate::request::Request;
+use crate::user::User;
+
+/// One invocation: the parsed request and payload. Handler parameters are taken from it.
+#[doc(hidden)]
+pub struct Invocation {
+    pub(crate) request: Request,
+    pub(crate) event: IdentityEvent,
+    pub(crate) lambda_netlify: Option<String>,
+    pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
+    pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
+}
+
+impl Invocation {
+    /// The client context, decoded on first use only: handlers that do not ask for it do not
+    /// pay for it, and cannot be failed by it.
+    fn client_context(&self) -> Result<Option<&ClientContext>, InvocationError> {
+        self.client_context
+            .get_or_init(|| {
+                ClientContext::locate(
+                    self.lambda_netlify.as_deref(),
+                    self.request.request_context.as_deref(),
+                )
+            })
+            .as_ref()
+            .map(Option::as_ref)
+            .map_err(Clone::clone)
+    }
+}
+
+/// A type a handler can take as a parameter.
+///
+/// | parameter | what it is |
+/// |---|---|
+/// | `&User`, `User` | the user of the event |
+/// | `&IdentityEvent`, `IdentityEvent` | the whole payload: event, instance id, user |
+/// | `Option<&ClientContext>`, `Option<ClientContext>` | the decoded client context, if sent |
+/// | `&Request` | the raw request: headers, path, body |
+/// | `State<'_, T>` | what the `setup` function built once per cold start |
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a parameter of an identity function",
+    label = "unsupported parameter type",
+    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
+)]
+pub trait FromInvocation<'a>: Sized {
+    /// Takes the parameter from the invocation.
+    #[doc(hidden)]
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome>;
+}
+
+impl<'a> FromInvocation<'a> for &'a User {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        Ok(&invocation.event.user)
+    }
+}
+
+impl<'a> FromInvocation<'a> for User {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        Ok(invocation.event.user.clone())
+    }
+}
+
+impl<'a> FromInvocation<'a> for &'a IdentityEvent {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        Ok(&invocation.event)
+    }
+}
+
+impl<'a> FromInvocation<'a> for IdentityEvent {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        Ok(invocation.event.clone())
+    }
+}
+
+impl<'a> FromInvocation<'a> for Option<&'a ClientContext> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        invocation.client_context().map_err(Outcome::Invalid)
+    }
+}
+
+impl<'a> FromInvocation<'a> for Option<ClientContext> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        invocation
+            .client_context()
+            .map(|context| context.cloned())
+            .map_err(Outcome::Invalid)
+    }
+}
+
+impl<'a> FromInvocation<'a> for &'a Request {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        Ok(&invocation.request)
+    }
+}
+
+/// What the function's `setup` built once per cold start, shared by every invocation.
+///
+/// ```
+/// use identity_runtime::{identity_event, State, User};
+///
+/// struct Config { blocked: Vec<String> }
+///
+/// fn load() -> Result<Config, std::io::Error> {
+///     Ok(Config { blocked: vec!["mailinator.com".into()] })
+/// }
+///
+/// #[identity_event(validate, setup = load)]
+/// fn validate(user: &User, config: State<'_, Config>) -> Result<(), identity_runtime::Deny> {
+///     match user.email_domain() {
+///         Some(domain) if config.blocked.iter().any(|b| b == domain) => {
+///             Err(identity_runtime::Deny::new("blocked domain"))
+///         }
+///         _ => Ok(()),
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct State<'a, T>(&'a T);
+
+impl<T> Deref for State<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.0
+    }
+}
+
+impl<'a, T: Any + Send + Sync> FromInvocation<'a> for State<'a, T> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+        // The macro checks at compile time that `setup` builds a `T`; this cannot fail for
+        // generated code.
+        invocation
+            .state
+            .and_then(|state| state.downcast_ref::<T>())
+            .map(State)
+            .ok_or_else(|| {
+                Outcome::Fault(format!(
+                    "no state of type `{}`: the setup function built none",
+                    std::any::type_name::<T>()
+                ))
+            })
+    }
+}

@@ -1,0 +1,97 @@
+//! Netlify Identity event functions as plain Rust functions.
+//!
+//! Put `#[identity_event(signup)]` on a function and the binary becomes Netlify's
+//! `identity-signup` function: the macro writes `main`, parses the event, hands the function
+//! the parameters it asks for, and turns its return value into the answer Identity expects.
+//!
+//! ```no_run
+//! use identity_runtime::{identity_event, MetadataChange, User};
+//!
+//! /// Gives every new user a role from their e-mail domain, keeping all existing metadata.
+//! #[identity_event(signup)]
+//! fn assign_roles(user: &User) -> MetadataChange {
+//!     match user.email_domain() {
+//!         Some("example.com") => user.change().add_role("staff"),
+//!         _ => user.change().add_role("member"),
+//!     }
+//! }
+//! ```
+//!
+//! Handlers may be `async`; they take any of the parameters listed at [`FromInvocation`] and
+//! return any type listed at [`IntoOutcome`]. A background function
+//! (`#[identity_event(signup, background)]`) returns `()` or `Result<(), E>`
+//! ([`IntoBackgroundOutcome`]). Setup that runs once per cold start is named with
+//! `setup = path` and reached through a [`State`] parameter.
+//!
+//! How the platform behaves, and what the framework does about it, is in the README.
+
+mod change;
+mod context;
+mod deny;
+mod error;
+mod event;
+mod function;
+mod invocation;
+mod log;
+mod metadata;
+mod outcome;
+mod request;
+mod response;
+mod runner;
+mod setup;
+pub mod testing;
+mod user;
+
+/// Turns a function into a Netlify Identity event function. See the crate documentation and
+/// the README for the arguments, parameters and return types.
+///
+/// A background function cannot change metadata or deny, and that does not compile:
+///
+/// ```compile_fail
+/// use identity_runtime::{identity_event, MetadataChange, User};
+///
+/// #[identity_event(signup, background)]
+/// fn assign(user: &User) -> MetadataChange {
+///     user.change().add_role("member")
+/// }
+/// ```
+pub use identity_macros::identity_event;
+
+pub use change::MetadataChange;
+pub use context::{AdminToken, Claims, ClientContext, IdentityEndpoint};
+pub use deny::{Deny, DenyStatus};
+pub use error::InvocationError;
+pub use event::{EventKind, IdentityEvent, UnknownEvent};
+pub use function::IdentityFunction;
+pub use invocation::{FromInvocation, State};
+pub use metadata::{AppMetadata, UserMetadata};
+pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
+pub use request::Request;
+pub use response::Response;
+pub use setup::SetupOutput;
+pub use user::User;
+
+/// What generated code uses. Not public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::event::EventKind;
+    pub use crate::function::{HandlerFuture, IdentityFunction};
+    pub use crate::invocation::{FromInvocation, Invocation};
+    pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
+    pub use crate::setup::{SetupFuture, check_state, setup};
+    pub use std::boxed::Box;
+    pub use std::option::Option;
+    pub use std::process::ExitCode;
+    pub use std::result::Result;
+
+    /// Converts a handler's return value; spanned on the return type by the macro so that an
+    /// unsupported type is reported there.
+    pub fn into_outcome<T: IntoOutcome>(value: T) -> Outcome {
+        value.into_outcome()
+    }
+
+    /// Converts a background handler's return value.
+    pub fn into_background_outcome<T: IntoBackgroundOutcome>(value: T) -> Outcome {
+        value.into_background_outcome()
+    }
+}

@@ -1,0 +1,174 @@
+//! The raw request: the API-Gateway-like Lambda event Netlify invokes the function with.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use crate::error::InvocationError;
+
+/// Header names whose values are credentials; they never reach `Debug` output.
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "cookie",
+    "x-webhook-signature",
+    "x-nf-client-connection-ip",
+];
+
+/// The request as Netlify delivers it (PROTOCOL.md, "The invocation"): method, path, headers,
+/// query and body. Keys this type does not know are ignored.
+///
+/// Header names are lower-cased; header values that are JSON `null` (Netlify's CLI sends some)
+/// are dropped. `Debug` hides credentials (`Authorization`, `Cookie`, the webhook signature)
+/// and the request context, which carries the Identity admin token.
+///
+/// ```
+/// use identity_runtime::Request;
+///
+/// let request = Request::from_slice(br#"{
+///     "httpMethod": "POST", "path": "/.netlify/functions/identity-signup",
+///     "headers": {"Authorization": "Bearer secret-jwt", "X-Nf-Account-Id": null},
+///     "body": "{}", "isBase64Encoded": false
+/// }"#).unwrap();
+/// assert_eq!(request.header("authorization"), Some("Bearer secret-jwt"));
+/// assert!(!format!("{request:?}").contains("secret-jwt"));
+/// ```
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    /// The request path, `/.netlify/functions/<name>`.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub path: String,
+    /// The HTTP method; GoTrue always POSTs.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub http_method: String,
+    #[serde(default, deserialize_with = "headers")]
+    headers: HashMap<String, String>,
+    /// Query parameters.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub query_string_parameters: HashMap<String, String>,
+    /// The body as sent: JSON text, or base64 when [`Request::is_base64_encoded`] is set.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Whether `body` is base64.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub is_base64_encoded: bool,
+    /// The full URL, when the sender gives it.
+    #[serde(default)]
+    pub raw_url: Option<String>,
+    #[serde(default)]
+    pub(crate) request_context: Option<Box<RawValue>>,
+}
+
+impl Request {
+    /// Parses a Lambda event.
+    ///
+    /// # Errors
+    /// [`InvocationError::NotAnEvent`] when the bytes are not a JSON object of the Lambda event's
+    /// shape; the message names the offending key.
+    pub fn from_slice(event: &[u8]) -> Result<Request, InvocationError> {
+        if !starts_with_object(event) {
+            return Err(InvocationError::NotAnEvent(
+                "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
+            ));
+        }
+        let de = &mut serde_json::Deserializer::from_slice(event);
+        serde_path_to_error::deserialize(de)
+            .map_err(|err| InvocationError::NotAnEvent(crate::error::describe_json_error(&err)))
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        match self.headers.get(name) {
+            Some(value) => Some(value),
+            None => self
+                .headers
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.as_str()),
+        }
+    }
+
+    /// Every header, names lower-cased.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The body's bytes, decoded from base64 when the request says it is base64.
+    ///
+    /// # Errors
+    /// [`InvocationError::BodyMissing`] when there is no body or it is empty,
+    /// [`InvocationError::InvalidBase64`] when a base64-flagged body does not decode.
+    pub fn body_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, InvocationError> {
+        let body = match self.body.as_deref() {
+            Some(body) if !body.is_empty() => body,
+            _ => return Err(InvocationError::BodyMissing),
+        };
+        if self.is_base64_encoded {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(body.trim())
+                .map_err(|err| InvocationError::InvalidBase64(err.to_string()))?;
+            Ok(bytes.into())
+        } else {
+            Ok(body.as_bytes().into())
+        }
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: HashMap<&str, &str> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if SECRET_HEADERS.contains(&name.as_str()) {
+                    "<redacted>"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("http_method", &self.http_method)
+            .field("path", &self.path)
+            .field("headers", &headers)
+            .field("query_string_parameters", &self.query_string_parameters)
+            .field("body", &self.body)
+            .field("is_base64_encoded", &self.is_base64_encoded)
+            .field(
+                "request_context",
+                &self.request_context.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+fn starts_with_object(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{')
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Header maps with lower-cased names; `null` values (and `[null]` in multi-value form) dropped.
+fn headers<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<HashMap<String, String>, D::Error> {
+    let raw: Option<HashMap<String, Option<String>>> = Option::deserialize(deserializer)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_ascii_lowercase(), value?)))
+        .collect())
+}

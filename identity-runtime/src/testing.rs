@@ -1,0 +1,82 @@
+//! Helpers for testing identity functions: sample users and events as Netlify sends them.
+
+use base64::Engine as _;
+
+use crate::event::EventKind;
+use crate::user::User;
+
+/// The user Netlify's CLI sends with `netlify functions:invoke identity-<event>`, including its
+/// misspelt `update_at`.
+const SAMPLE_USER: &str = r#"{"id":"1111a1a1-a11a-1111-aa11-aaa11111a11a","aud":"","role":"","email":"foo@trust-this-company.com","app_metadata":{"provider":"email"},"user_metadata":{"full_name":"Test Person"},"created_at":"2026-11-27T12:00:00.000Z","update_at":"2026-11-27T12:00:00.000Z"}"#;
+
+/// The sample user, parsed.
+///
+/// ```
+/// let user = identity_runtime::testing::sample_user();
+/// assert_eq!(user.email, "foo@trust-this-company.com");
+/// assert_eq!(user.app_metadata.provider.as_deref(), Some("email"));
+/// ```
+pub fn sample_user() -> User {
+    // The sample is a constant of this crate, checked by the tests.
+    serde_json::from_str(SAMPLE_USER).expect("the built-in sample user parses")
+}
+
+/// The sample payload `{"event": <event>, "user": <sample user>}` as JSON text.
+///
+/// ```
+/// use identity_runtime::{EventKind, testing::sample_payload};
+/// assert!(sample_payload(EventKind::Validate).starts_with(r#"{"event":"validate""#));
+/// ```
+pub fn sample_payload(event: EventKind) -> String {
+    format!(r#"{{"event":"{}","user":{SAMPLE_USER}}}"#, event.as_str())
+}
+
+/// Wraps a payload in the Lambda event Netlify invokes a function with: a POST whose body is
+/// the payload.
+///
+/// ```
+/// use identity_runtime::{EventKind, Request, testing};
+/// let event = testing::lambda_event(&testing::sample_payload(EventKind::Signup));
+/// let request = Request::from_slice(&event).unwrap();
+/// assert_eq!(request.http_method, "POST");
+/// ```
+pub fn lambda_event(payload: &str) -> Vec<u8> {
+    lambda_event_bytes(payload.as_bytes())
+}
+
+/// Like [`lambda_event`], for a payload that may not be UTF-8 (it is then sent as base64).
+pub fn lambda_event_bytes(payload: &[u8]) -> Vec<u8> {
+    let (body, base64) = match std::str::from_utf8(payload) {
+        Ok(text) => (text.to_owned(), false),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(payload),
+            true,
+        ),
+    };
+    serde_json::json!({
+        "path": "/.netlify/functions/identity",
+        "httpMethod": "POST",
+        "headers": {"content-type": "application/json"},
+        "queryStringParameters": {},
+        "body": body,
+        "isBase64Encoded": base64,
+    })
+    .to_string()
+    .into_bytes()
+}
+
+/// Encodes a client context as Netlify does for `custom.netlify`: base64 of
+/// `{"identity": {"url", "token"}, "user": <claims>}`.
+///
+/// ```
+/// let netlify = identity_runtime::testing::encode_client_context("https://x/.netlify/identity", "t", None);
+/// let context = identity_runtime::ClientContext::from_base64(&netlify).unwrap();
+/// assert!(context.user.is_none());
+/// ```
+pub fn encode_client_context(url: &str, token: &str, user: Option<serde_json::Value>) -> String {
+    let mut context = serde_json::json!({"identity": {"url": url, "token": token}});
+    if let Some(user) = user {
+        context["user"] = user;
+    }
+    base64::engine::general_purpose::STANDARD.encode(context.to_string())
+}

@@ -1,0 +1,1 @@
+//! Integration tests and examples for `identity-runtime`; this package publishes nothing.
