@@ -121,7 +121,9 @@ fn print_response(function: &IdentityFunction, response: &Response) {
     };
     println!("{} answered {status} ({verdict})", function.name());
     if function.is_background() {
-        println!("(Netlify answers 202 at once for a background function; this is what it logged)");
+        println!(
+            "(Netlify answers 202 at once for a background function; shown is the function's own result)"
+        );
     }
     match response.body_json() {
         Some(json) => match serde_json::to_string_pretty(&json) {
