@@ -55,7 +55,9 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
         bindings.push(quote_spanned! {ty.span()=>
             let #binding = match <#ty as ::identity_runtime::__private::FromInvocation<'_>>::from_invocation(__invocation) {
                 ::identity_runtime::__private::Result::Ok(value) => value,
-                ::identity_runtime::__private::Result::Err(outcome) => return outcome,
+                ::identity_runtime::__private::Result::Err(rejection) => {
+                    return ::identity_runtime::__private::Outcome::from(rejection);
+                }
             };
         });
         names.push(binding);

@@ -1,6 +1,9 @@
 //! The `#[identity_event]` attribute. Depend on `identity-runtime`, which re-exports it; the
 //! code this crate generates calls `identity-runtime`'s non-public API.
 
+// Nothing that comes from outside the process may be unwrapped.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 use proc_macro::TokenStream;
 
 mod args;

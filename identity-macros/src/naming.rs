@@ -31,13 +31,12 @@ pub(crate) fn check(args: &Args, errors: &mut Errors) {
 /// (the name of a prebuilt function file) and the package.
 fn sources() -> Vec<NameSource> {
     let mut sources = Vec::new();
-    if let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") {
-        if let Some(name) = std::path::Path::new(&dir).file_name() {
-            sources.push(NameSource {
-                what: "folder",
-                name: name.to_string_lossy().into_owned(),
-            });
-        }
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default();
+    if let Some(name) = std::path::Path::new(&dir).file_name() {
+        sources.push(NameSource {
+            what: "folder",
+            name: name.to_string_lossy().into_owned(),
+        });
     }
     if let Ok(name) = std::env::var("CARGO_BIN_NAME") {
         sources.push(NameSource {

@@ -54,13 +54,13 @@ fn check_signature(item: &ItemFn, errors: &mut Errors) {
             ),
         }
     }
-    if let Some(clause) = &sig.generics.where_clause {
-        if !clause.predicates.is_empty() {
-            errors.spanned(
-                clause,
-                "the handler cannot have a `where` clause; name concrete types",
-            );
-        }
+    if let Some(clause) = &sig.generics.where_clause
+        && !clause.predicates.is_empty()
+    {
+        errors.spanned(
+            clause,
+            "the handler cannot have a `where` clause; name concrete types",
+        );
     }
 }
 

@@ -38,6 +38,26 @@ impl Invocation {
     }
 }
 
+/// Why a parameter could not be taken: the input was malformed (400), or the function is
+/// broken (500).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Rejection {
+    /// The input was malformed.
+    Invalid(InvocationError),
+    /// The function failed.
+    Fault(String),
+}
+
+impl From<Rejection> for Outcome {
+    fn from(rejection: Rejection) -> Outcome {
+        match rejection {
+            Rejection::Invalid(err) => Outcome::Invalid(err),
+            Rejection::Fault(reason) => Outcome::Fault(reason),
+        }
+    }
+}
+
 /// A type a handler can take as a parameter.
 ///
 /// | parameter | what it is |
@@ -55,50 +75,50 @@ impl Invocation {
 pub trait FromInvocation<'a>: Sized {
     /// Takes the parameter from the invocation.
     #[doc(hidden)]
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome>;
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection>;
 }
 
 impl<'a> FromInvocation<'a> for &'a User {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         Ok(&invocation.event.user)
     }
 }
 
 impl<'a> FromInvocation<'a> for User {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         Ok(invocation.event.user.clone())
     }
 }
 
 impl<'a> FromInvocation<'a> for &'a IdentityEvent {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         Ok(&invocation.event)
     }
 }
 
 impl<'a> FromInvocation<'a> for IdentityEvent {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         Ok(invocation.event.clone())
     }
 }
 
 impl<'a> FromInvocation<'a> for Option<&'a ClientContext> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
-        invocation.client_context().map_err(Outcome::Invalid)
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+        invocation.client_context().map_err(Rejection::Invalid)
     }
 }
 
 impl<'a> FromInvocation<'a> for Option<ClientContext> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         invocation
             .client_context()
             .map(|context| context.cloned())
-            .map_err(Outcome::Invalid)
+            .map_err(Rejection::Invalid)
     }
 }
 
 impl<'a> FromInvocation<'a> for &'a Request {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         Ok(&invocation.request)
     }
 }
@@ -136,7 +156,7 @@ impl<T> Deref for State<'_, T> {
 }
 
 impl<'a, T: Any + Send + Sync> FromInvocation<'a> for State<'a, T> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Outcome> {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
         // The macro checks at compile time that `setup` builds a `T`; this cannot fail for
         // generated code.
         invocation
@@ -144,7 +164,7 @@ impl<'a, T: Any + Send + Sync> FromInvocation<'a> for State<'a, T> {
             .and_then(|state| state.downcast_ref::<T>())
             .map(State)
             .ok_or_else(|| {
-                Outcome::Fault(format!(
+                Rejection::Fault(format!(
                     "no state of type `{}`: the setup function built none",
                     std::any::type_name::<T>()
                 ))

@@ -25,6 +25,9 @@
 //!
 //! How the platform behaves, and what the framework does about it, is in the README.
 
+// Nothing that comes from outside the process may be unwrapped.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 mod change;
 mod context;
 mod deny;
@@ -76,7 +79,7 @@ pub use user::User;
 pub mod __private {
     pub use crate::event::EventKind;
     pub use crate::function::{HandlerFuture, IdentityFunction};
-    pub use crate::invocation::{FromInvocation, Invocation};
+    pub use crate::invocation::{FromInvocation, Invocation, Rejection};
     pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
     pub use crate::setup::{SetupFuture, check_state, setup};
     pub use std::boxed::Box;

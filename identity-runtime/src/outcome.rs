@@ -1,6 +1,7 @@
 //! What a handler's return value becomes: allow, allow with a change, or deny.
 
 use std::any::Any;
+use std::error::Error;
 use std::fmt::Display;
 
 use crate::change::MetadataChange;
@@ -30,7 +31,7 @@ pub enum Outcome {
 /// | `()` | 204, allow with no change |
 /// | [`MetadataChange`] | 200 with the edited objects, complete (204 if nothing was edited) |
 /// | [`Deny`] | its status (403 by default) and `{"error": "denied", "message": …}` |
-/// | `Result<T, E>` | `Ok` as `T`; `Err(Deny)` as that denial; any other `Err` denies with 500 |
+/// | `Result<T, E>` | `Ok` as `T`; `Err(Deny)` (also boxed as `Box<dyn Error>`) as that denial; any other `Err` denies with 500 |
 ///
 /// ```
 /// use identity_runtime::{Deny, IntoOutcome, testing::sample_user};
@@ -108,10 +109,17 @@ impl<E: Display + 'static> IntoBackgroundOutcome for Result<(), E> {
     }
 }
 
-/// `Err(Deny)` keeps its status; any other error denies with 500 and its message.
+/// `Err(Deny)`, boxed or not, keeps its status; any other error denies with 500 and its message.
 fn error_to_deny<E: Display + 'static>(err: E) -> Deny {
     let any: &dyn Any = &err;
-    if let Some(deny) = any.downcast_ref::<Deny>() {
+    let deny = any
+        .downcast_ref::<Deny>()
+        .or_else(|| any.downcast_ref::<Box<dyn Error>>()?.downcast_ref())
+        .or_else(|| {
+            any.downcast_ref::<Box<dyn Error + Send + Sync>>()?
+                .downcast_ref()
+        });
+    if let Some(deny) = deny {
         return deny.clone();
     }
     let message = err.to_string();

@@ -9,12 +9,17 @@ use serde::Serialize;
 ///
 /// ```
 /// use identity_runtime::testing::{lambda_event, sample_payload};
-/// use identity_runtime::EventKind;
+/// use identity_runtime::{Deny, EventKind, User, identity_event};
 ///
-/// # identity_runtime::testing::with_function(|function| {
-/// let response = function.invoke_blocking(&lambda_event(&sample_payload(EventKind::Signup)));
-/// assert!(response.is_success());
-/// # });
+/// #[identity_event(validate)]
+/// fn refuse(_user: &User) -> Deny {
+///     Deny::new("closed")
+/// }
+///
+/// let response = IDENTITY_FUNCTION.invoke_blocking(&lambda_event(&sample_payload(EventKind::Validate)));
+/// assert_eq!(response.status_code, 403);
+/// assert!(!response.is_success());
+/// assert_eq!(response.body, r#"{"error":"denied","message":"closed"}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

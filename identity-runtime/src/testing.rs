@@ -17,7 +17,8 @@ const SAMPLE_USER: &str = r#"{"id":"1111a1a1-a11a-1111-aa11-aaa11111a11a","aud":
 /// assert_eq!(user.app_metadata.provider.as_deref(), Some("email"));
 /// ```
 pub fn sample_user() -> User {
-    // The sample is a constant of this crate, checked by the tests.
+    // The sample is a constant of this crate, parsed by its own test below: not outside input.
+    #[allow(clippy::expect_used)]
     serde_json::from_str(SAMPLE_USER).expect("the built-in sample user parses")
 }
 
@@ -79,4 +80,16 @@ pub fn encode_client_context(url: &str, token: &str, user: Option<serde_json::Va
         context["user"] = user;
     }
     base64::engine::general_purpose::STANDARD.encode(context.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sample_user_parses_for_every_event() {
+        for kind in crate::EventKind::ALL {
+            let payload: crate::IdentityEvent =
+                serde_json::from_str(&super::sample_payload(kind)).unwrap();
+            assert_eq!(payload.user, super::sample_user());
+        }
+    }
 }
