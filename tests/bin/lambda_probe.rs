@@ -1,0 +1,26 @@
+//! A login function for the Lambda Runtime API test: it reports which client context reached
+//! it, and panics for `panic@…` users.
+
+use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
+
+#[identity_event(login)]
+fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
+    assert!(
+        !user.email.starts_with("panic@"),
+        "the probe was asked to panic"
+    );
+    let change = user.change();
+    match context {
+        None => change.set_app("context", "none"),
+        Some(context) => {
+            let url = context
+                .identity
+                .as_ref()
+                .map(|identity| identity.url.clone());
+            let sub = context.user.as_ref().map(|claims| claims.sub.clone());
+            change
+                .set_app("context_url", url)
+                .set_app("context_sub", sub)
+        }
+    }
+}

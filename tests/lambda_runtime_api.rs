@@ -1,0 +1,211 @@
+//! A built binary driven through the Lambda Runtime API protocol itself: the loopback server
+//! hands out invocations the way Netlify's platform and its local tooling do.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use identity_runtime::{EventKind, testing};
+use serde_json::{Value, json};
+use support::runtime_api::{Invocation, Posted, RuntimeApi};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+struct Probe(Child);
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_probe(api: &RuntimeApi) -> Probe {
+    let child = Command::new(env!("CARGO_BIN_EXE_lambda-probe"))
+        .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "identity-login")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the probe binary");
+    Probe(child)
+}
+
+fn event(email: &str, request_context: Option<Value>) -> String {
+    let mut payload: Value =
+        serde_json::from_str(&testing::sample_payload(EventKind::Login)).unwrap();
+    payload["user"]["email"] = json!(email);
+    let mut event = json!({
+        "path": "/.netlify/functions/identity-login",
+        "httpMethod": "POST",
+        "headers": {"content-type": "application/json"},
+        "body": payload.to_string(),
+        "isBase64Encoded": false,
+    });
+    if let Some(context) = request_context {
+        event["requestContext"] = context;
+    }
+    event.to_string()
+}
+
+fn invocation(id: &str, event: String, client_context: Option<String>) -> Invocation {
+    Invocation {
+        id: id.to_owned(),
+        event,
+        client_context,
+    }
+}
+
+/// The Lambda proxy answer the function posted, as (status, body JSON).
+fn answer(posted: Posted, expected_id: &str) -> (u64, Value) {
+    let Posted::Response { id, body } = posted else {
+        panic!("expected a response for {expected_id}, got {posted:?}");
+    };
+    assert_eq!(id, expected_id);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    let status = response["statusCode"].as_u64().unwrap();
+    let body = response["body"].as_str().unwrap();
+    let body = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(body).unwrap()
+    };
+    (status, body)
+}
+
+#[test]
+fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
+    let api = RuntimeApi::start();
+    let _probe = start_probe(&api);
+    let claims = json!({"sub": "8c6f4d2a-1b3e-4f5a-9c7d-0e1f2a3b4c5d", "email": "ada@example.com"});
+
+    // Production: the context arrives in the Lambda-Runtime-Client-Context header.
+    let netlify = testing::encode_client_context(
+        "https://prod/.netlify/identity",
+        "secret",
+        Some(claims.clone()),
+    );
+    let header = json!({"custom": {"netlify": netlify}}).to_string();
+    api.push(invocation(
+        "prod",
+        event("ada@example.com", None),
+        Some(header),
+    ));
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "prod");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["app_metadata"]["context_url"],
+        "https://prod/.netlify/identity"
+    );
+    assert_eq!(body["app_metadata"]["context_sub"], claims["sub"]);
+    assert_eq!(body["app_metadata"]["provider"], "email");
+
+    // Netlify's local tooling: the context is merged into the event's requestContext.
+    let local = testing::encode_client_context("https://local/.netlify/identity", "secret", None);
+    let context = json!({"custom": {"netlify": local}});
+    api.push(invocation(
+        "local",
+        event("ada@example.com", Some(context)),
+        None,
+    ));
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "local");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["app_metadata"]["context_url"],
+        "https://local/.netlify/identity"
+    );
+    assert_eq!(body["app_metadata"]["context_sub"], Value::Null);
+
+    // No context at all.
+    api.push(invocation("none", event("ada@example.com", None), None));
+    let (_, body) = answer(api.next_posted(WAIT).expect("an answer"), "none");
+    assert_eq!(body["app_metadata"]["context"], "none");
+
+    // A panicking invocation is answered 500, and the next one is served by the same process.
+    api.push(invocation("panic", event("panic@example.com", None), None));
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "panic");
+    assert_eq!(status, 500);
+    assert_eq!(body["error"], "fault");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("the probe was asked to panic")
+    );
+    api.push(invocation(
+        "after-panic",
+        event("ada@example.com", None),
+        None,
+    ));
+    let (status, _) = answer(api.next_posted(WAIT).expect("an answer"), "after-panic");
+    assert_eq!(status, 200);
+
+    // A malformed body is a 400 naming the problem; the next invocation is served.
+    let broken = json!({"httpMethod": "POST", "body": "{\"event\":\"login\"}"}).to_string();
+    api.push(invocation("broken", broken, None));
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "broken");
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("missing field `user`")
+    );
+    api.push(invocation(
+        "after-broken",
+        event("ada@example.com", None),
+        None,
+    ));
+    assert_eq!(
+        answer(api.next_posted(WAIT).expect("an answer"), "after-broken").0,
+        200
+    );
+}
+
+#[test]
+fn an_unreadable_client_context_header_loses_one_invocation_not_the_process() {
+    let api = RuntimeApi::start();
+    let _probe = start_probe(&api);
+    // lambda_runtime cannot build the invocation's context from this header and ends its
+    // loop; the runtime starts a new one.
+    api.push(invocation(
+        "unreadable",
+        event("ada@example.com", None),
+        Some("not json".into()),
+    ));
+    api.push(invocation("next", event("ada@example.com", None), None));
+    let mut answered = Vec::new();
+    while let Some(posted) = api.next_posted(Duration::from_secs(20)) {
+        let done = matches!(&posted, Posted::Response { id, .. } if id == "next");
+        answered.push(posted);
+        if done {
+            break;
+        }
+    }
+    let last = answered.pop().expect("the next invocation was answered");
+    assert_eq!(answer(last, "next").0, 200);
+    // Whatever happened to the unreadable one, it was never answered as a success.
+    for posted in answered {
+        if let Posted::Response { id, body } = posted {
+            assert_ne!(id, "unreadable", "answered {body}");
+        }
+    }
+}
+
+#[test]
+fn an_incomplete_lambda_environment_is_a_clear_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_lambda-probe"))
+        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
+        .env_remove("AWS_LAMBDA_FUNCTION_NAME")
+        .env_remove("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        .env_remove("AWS_LAMBDA_FUNCTION_VERSION")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("AWS_LAMBDA_FUNCTION_NAME"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

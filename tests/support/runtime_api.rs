@@ -1,0 +1,152 @@
+//! A loopback AWS Lambda Runtime API server: hands out queued invocations on
+//! `GET …/invocation/next` and records what the function posts back.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// One invocation to hand out.
+pub(crate) struct Invocation {
+    pub(crate) id: String,
+    pub(crate) event: String,
+    /// The `Lambda-Runtime-Client-Context` header, as production sends it.
+    pub(crate) client_context: Option<String>,
+}
+
+/// What the function posted for an invocation.
+#[derive(Debug)]
+pub(crate) enum Posted {
+    Response { id: String, body: String },
+    Error { id: String, body: String },
+}
+
+pub(crate) struct RuntimeApi {
+    pub(crate) address: String,
+    queue: Arc<(Mutex<VecDeque<Invocation>>, Condvar)>,
+    posted: Receiver<Posted>,
+}
+
+impl RuntimeApi {
+    pub(crate) fn start() -> RuntimeApi {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let address = listener.local_addr().expect("local address").to_string();
+        let queue = Arc::new((Mutex::new(VecDeque::new()), Condvar::new()));
+        let (sender, posted) = channel();
+        let server_queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let queue = Arc::clone(&server_queue);
+                let sender = sender.clone();
+                thread::spawn(move || serve(stream, &queue, &sender));
+            }
+        });
+        RuntimeApi {
+            address,
+            queue,
+            posted,
+        }
+    }
+
+    pub(crate) fn push(&self, invocation: Invocation) {
+        let (queue, ready) = &*self.queue;
+        queue.lock().expect("queue lock").push_back(invocation);
+        ready.notify_all();
+    }
+
+    /// The next thing the function posted, waiting at most `timeout`.
+    pub(crate) fn next_posted(&self, timeout: Duration) -> Option<Posted> {
+        self.posted.recv_timeout(timeout).ok()
+    }
+}
+
+fn serve(
+    stream: TcpStream,
+    queue: &(Mutex<VecDeque<Invocation>>, Condvar),
+    sender: &Sender<Posted>,
+) {
+    let mut writer = match stream.try_clone() {
+        Ok(writer) => writer,
+        Err(_) => return,
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut content_length = 0;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                return;
+            }
+            let header = header.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    content_length = value.trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; content_length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let path = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("")
+            .to_owned();
+        let reply = if path.ends_with("/invocation/next") {
+            let (queue, ready) = queue;
+            let mut queue = queue.lock().expect("queue lock");
+            let invocation = loop {
+                match queue.pop_front() {
+                    Some(invocation) => break invocation,
+                    None => queue = ready.wait(queue).expect("queue wait"),
+                }
+            };
+            next_reply(&invocation)
+        } else {
+            let id = path.split('/').nth(4).unwrap_or("").to_owned();
+            let posted = if path.ends_with("/response") {
+                Posted::Response { id, body }
+            } else {
+                Posted::Error { id, body }
+            };
+            let _ = sender.send(posted);
+            "HTTP/1.1 202 Accepted\r\ncontent-length: 2\r\ncontent-type: application/json\r\n\r\n{}"
+                .to_owned()
+        };
+        if writer.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn next_reply(invocation: &Invocation) -> String {
+    let deadline = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|now| now.as_millis() + 30_000)
+        .unwrap_or(0);
+    let mut reply = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         lambda-runtime-aws-request-id: {}\r\nlambda-runtime-deadline-ms: {deadline}\r\n\
+         lambda-runtime-invoked-function-arn: arn:aws:lambda:us-east-1:000000000000:function:identity-login\r\n",
+        invocation.event.len(),
+        invocation.id,
+    );
+    if let Some(context) = &invocation.client_context {
+        reply.push_str(&format!("lambda-runtime-client-context: {context}\r\n"));
+    }
+    reply.push_str("\r\n");
+    reply.push_str(&invocation.event);
+    reply
+}
