@@ -64,7 +64,18 @@ impl Parse for Arg {
 }
 
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
-    let parsed = Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens)?;
+    let parsed = Punctuated::<Arg, Token![,]>::parse_terminated
+        .parse2(tokens)
+        .map_err(|err| {
+            if err.to_string() == "expected `,`" {
+                syn::Error::new(
+                    err.span(),
+                    "expected `,` between arguments, as in `#[identity_event(signup, background)]`",
+                )
+            } else {
+                err
+            }
+        })?;
     let mut errors = Errors::default();
     let mut event: Option<(Event, Span)> = None;
     let mut background: Option<Span> = None;

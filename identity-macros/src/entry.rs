@@ -3,20 +3,42 @@
 use proc_macro2::TokenStream;
 
 use crate::errors::Errors;
-use crate::{args, expand, fallback, handler, naming, validate};
+use crate::{args, expand, fallback, handler, naming, once, validate};
 
 pub(crate) fn identity_event(args: TokenStream, item: TokenStream) -> TokenStream {
     let handler = handler::parse(item.clone());
-    // A function named `main`, or a method, already has (or cannot have) a `main` beside it.
-    let emit_main = match &handler {
-        Ok(handler) => {
-            handler.item.sig.ident != "main" && handler.params.iter().all(|p| p.receiver.is_none())
-        }
-        Err(_) => true,
+    let first = match &handler {
+        Ok(handler) => once::already_annotated(&handler.item.sig.ident.to_string()),
+        Err(_) => None,
     };
-    let expanded = match check(args, handler) {
+    // A method, or a second function of the binary, cannot have (or already has) a `main`
+    // beside it.
+    let emit_main = first.is_none()
+        && match &handler {
+            Ok(handler) => handler.params.iter().all(|p| p.receiver.is_none()),
+            Err(_) => true,
+        };
+    // On error the function is emitted as written, less any entry-point attribute
+    // (`#[tokio::main]`), whose own errors would only repeat ours.
+    // A function named `main` is put in a block of its own, where rustc does not take it for
+    // the entry point and report its signature too.
+    let unchanged = match &handler {
+        Ok(handler) => {
+            let mut function = handler.item.clone();
+            function
+                .attrs
+                .retain(|attr| !validate::is_entry_attribute(attr));
+            if function.sig.ident == "main" {
+                quote::quote!(const _: () = { #function };)
+            } else {
+                quote::quote!(#function)
+            }
+        }
+        Err(_) => item,
+    };
+    let expanded = match check(args, handler, first) {
         Ok((args, handler)) => expand::expand(&args, &handler),
-        Err(error) => fallback::fallback(item, &error, emit_main),
+        Err(error) => fallback::fallback(unchanged, &error, emit_main),
     };
     if std::env::var_os("IDENTITY_MACROS_DEBUG").is_some() {
         eprintln!("{expanded}");
@@ -27,8 +49,18 @@ pub(crate) fn identity_event(args: TokenStream, item: TokenStream) -> TokenStrea
 fn check(
     args: TokenStream,
     handler: syn::Result<handler::Handler>,
+    first: Option<String>,
 ) -> syn::Result<(args::Args, handler::Handler)> {
     let mut errors = Errors::default();
+    if let (Some(first), Ok(handler)) = (&first, &handler) {
+        let ident = &handler.item.sig.ident;
+        errors.spanned(
+            ident,
+            format!(
+                "#[identity_event] is already on `fn {first}` in this binary: one binary is one Netlify function\n\nhelp: move `fn {ident}` into a binary of its own, named after its function (`identity-<event>`)"
+            ),
+        );
+    }
     let args = args::parse(args).map_err(|err| errors.push(err)).ok();
     let handler = handler.map_err(|err| errors.push(err)).ok();
     if let Some(handler) = &handler {

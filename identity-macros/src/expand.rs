@@ -51,7 +51,7 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
     let mut names = Vec::new();
     for (index, param) in handler.params.iter().enumerate() {
         let binding = format_ident!("__identity_arg{}", index);
-        let ty = &param.ty;
+        let ty = &elide_lifetimes(&param.ty);
         bindings.push(quote_spanned! {ty.span()=>
             let #binding = match <#ty as ::identity_runtime::__private::FromInvocation<'_>>::from_invocation(__invocation) {
                 ::identity_runtime::__private::Result::Ok(value) => value,
@@ -89,22 +89,51 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
     }}
 }
 
-/// The setup function, boxed; plus a check that it builds the type of every `State` parameter.
+/// The setup function, boxed. With a `State<'_, T>` parameter the same call also checks that
+/// the setup builds a `T`.
 fn setup_fn(path: &syn::Path, handler: &Handler) -> TokenStream {
-    let checks = handler.params.iter().filter_map(|param| match &param.kind {
-        Some(ParamKind::State(ty)) => Some(quote_spanned! {param.ty.span()=>
-            ::identity_runtime::__private::check_state::<#ty, _, _, _>(#path);
-        }),
+    let state = handler.params.iter().find_map(|param| match &param.kind {
+        Some(ParamKind::State(ty)) => Some((&param.ty, ty)),
         _ => None,
     });
-    let call = quote_spanned!(path.span()=> ::identity_runtime::__private::setup(#path()));
+    // rustc reports an unmet bound at the callee and a wrong associated type at the argument:
+    // "not a setup result" lands on the setup path, "builds another type" on `State`.
+    let call = match state {
+        Some((param_ty, ty)) => {
+            let ty = elide_lifetimes(ty);
+            let callee = quote_spanned!(path.span()=> ::identity_runtime::__private::setup_for_state::<#ty, _, _>);
+            let result = quote_spanned!(param_ty.span()=> __identity_result);
+            quote! {{
+                let __identity_result = #path();
+                #callee(#result)
+            }}
+        }
+        None => {
+            let result = quote_spanned!(path.span()=> #path());
+            quote_spanned!(path.span()=> ::identity_runtime::__private::setup(#result))
+        }
+    };
     quote! {
         ::identity_runtime::__private::Option::Some({
             fn __identity_setup() -> ::identity_runtime::__private::SetupFuture {
-                #(#checks)*
                 #call
             }
             __identity_setup
         })
     }
+}
+/// The type with every named lifetime but `'static` made `'_`: the function's own lifetime
+/// parameters do not exist in the generated handler, where inference picks them.
+fn elide_lifetimes(ty: &syn::Type) -> syn::Type {
+    struct Elide;
+    impl syn::visit_mut::VisitMut for Elide {
+        fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
+            if lifetime.ident != "static" {
+                lifetime.ident = proc_macro2::Ident::new("_", lifetime.ident.span());
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Elide, &mut ty);
+    ty
 }

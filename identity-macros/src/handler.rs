@@ -24,7 +24,6 @@ pub(crate) struct Param {
 
 /// The kinds of parameter, for the checks the type checker cannot make (one of each, `State`
 /// needs `setup`, …).
-#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ParamKind {
     User,
     UserMut,

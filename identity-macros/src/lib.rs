@@ -14,6 +14,7 @@ mod expand;
 mod fallback;
 mod handler;
 mod naming;
+mod once;
 mod similar;
 mod validate;
 

@@ -10,9 +10,50 @@ use crate::handler::{Handler, ParamKind};
 pub(crate) fn check(args: Option<&Args>, handler: &Handler, errors: &mut Errors) {
     check_signature(&handler.item, errors);
     check_params(args, handler, errors);
+    if args.is_some_and(|args| args.background) {
+        check_background_return(handler, errors);
+    }
+}
+
+/// `Result<(), Deny>` satisfies the background bound (`Result<(), E: Display>`) but is a
+/// denial that nobody would see: the platform answered 202 before the function ran.
+/// `MetadataChange` and `Deny` themselves are refused by the trait bound.
+fn check_background_return(handler: &Handler, errors: &mut Errors) {
+    struct FindDeny<'a>(Option<&'a syn::Ident>);
+    impl<'a> syn::visit::Visit<'a> for FindDeny<'a> {
+        fn visit_path_segment(&mut self, segment: &'a syn::PathSegment) {
+            if segment.ident == "Deny" && self.0.is_none() {
+                self.0 = Some(&segment.ident);
+            }
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    let Some(ty) = handler.return_type() else {
+        return;
+    };
+    if let syn::Type::Path(path) = ty {
+        let last = path.path.segments.last();
+        if last.is_some_and(|s| s.ident == "Deny" || s.ident == "MetadataChange") {
+            return; // the trait bound reports these, on the return type
+        }
+    }
+    let mut finder = FindDeny(None);
+    syn::visit::Visit::visit_type(&mut finder, ty);
+    if let Some(deny) = finder.0 {
+        errors.spanned(
+            deny,
+            "a background function cannot deny: Netlify answers 202 before it runs, so the signup or login has already gone through\n\nhelp: return `Result<(), E>` with an error type of your own (an `Err` is logged), or drop `background` to be able to deny",
+        );
+    }
 }
 
 fn check_signature(item: &ItemFn, errors: &mut Errors) {
+    for attr in item.attrs.iter().filter(|attr| is_entry_attribute(attr)) {
+        errors.spanned(
+            attr,
+            "#[identity_event] writes `main` and starts its own runtime; another entry-point attribute cannot be combined with it\n\nhelp: remove this attribute; an `async fn` handler is awaited by the identity runtime",
+        );
+    }
     let sig = &item.sig;
     if sig.ident == "main" {
         errors.spanned(
@@ -109,4 +150,15 @@ fn check_params(args: Option<&Args>, handler: &Handler, errors: &mut Errors) {
             None => seen.push((described, &param.ty)),
         }
     }
+}
+
+/// `#[tokio::main]`, `#[async_std::main]` and the like: attributes that write `main` too.
+pub(crate) fn is_entry_attribute(attr: &syn::Attribute) -> bool {
+    let segments: Vec<String> = attr
+        .path()
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.len() == 2 && segments[1] == "main"
 }

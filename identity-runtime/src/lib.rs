@@ -81,7 +81,7 @@ pub mod __private {
     pub use crate::function::{HandlerFuture, IdentityFunction};
     pub use crate::invocation::{FromInvocation, Invocation, Rejection};
     pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
-    pub use crate::setup::{SetupFuture, check_state, setup};
+    pub use crate::setup::{SetupFuture, setup, setup_for_state};
     pub use std::boxed::Box;
     pub use std::option::Option;
     pub use std::process::ExitCode;

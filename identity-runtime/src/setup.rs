@@ -66,11 +66,9 @@ pub fn setup<M, R: SetupOutput<M>>(result: R) -> SetupFuture {
     Box::pin(async move { state.await.map(|state| Box::new(state) as AnyState) })
 }
 
-/// Compile-time check, emitted by the macro: `setup` builds the `T` of a `State<'_, T>`.
+/// [`setup`], for a handler with a `State<'_, T>` parameter: also checks at compile time that
+/// the setup builds a `T`. One call, so that one mistake is one error.
 #[doc(hidden)]
-pub fn check_state<T, M, R, F>(_setup: F)
-where
-    F: FnOnce() -> R,
-    R: SetupOutput<M, State = T>,
-{
+pub fn setup_for_state<T, M, R: SetupOutput<M, State = T>>(result: R) -> SetupFuture {
+    setup(result)
 }

@@ -1,0 +1,6 @@
+use identity_runtime::identity_event;
+
+struct Handler;
+
+#[identity_event(signup)]
+impl Handler {}
