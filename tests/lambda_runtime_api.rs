@@ -187,10 +187,12 @@ fn an_unreadable_client_context_header_loses_one_invocation_not_the_process() {
     }
     let last = answered.pop().expect("the next invocation was answered");
     assert_eq!(answer(last, "next").0, 200);
-    // Whatever happened to the unreadable one, it was never answered as a success.
+    // Whatever happened to the unreadable one, it was never answered as a success, and no
+    // other invocation was failed.
     for posted in answered {
-        if let Posted::Response { id, body } = posted {
-            assert_ne!(id, "unreadable", "answered {body}");
+        match posted {
+            Posted::Response { id, body } => assert_ne!(id, "unreadable", "answered {body}"),
+            Posted::Error { id, body } => assert_eq!(id, "unreadable", "failed {body}"),
         }
     }
 }

@@ -16,6 +16,8 @@ mod handler;
 mod naming;
 mod once;
 mod similar;
+#[cfg(test)]
+mod snapshot_tests;
 mod validate;
 
 /// Turns a function into a Netlify Identity event function; documented in `identity-runtime`.
