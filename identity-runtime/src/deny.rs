@@ -46,7 +46,7 @@ impl DenyStatus {
 ///
 /// The reason is logged and sent in the JSON error body; the user never sees it, since GoTrue
 /// answers the user with its own 422. GoTrue retries a denial (three tries by default), so the
-/// handler may run again for the same event: see [`EventKey`](crate::EventKey).
+/// handler may run again for the same event and must be safe to repeat.
 ///
 /// ```
 /// use identity_runtime::{Deny, DenyStatus};

@@ -6,7 +6,10 @@ use identity_runtime::{Deny, State, User, identity_event};
 /// The allowed domains, read once per cold start.
 fn allowed_domains() -> Result<Vec<String>, std::env::VarError> {
     match std::env::var("ALLOWED_DOMAINS") {
-        Ok(list) => Ok(list.split(',').map(|d| d.trim().to_ascii_lowercase()).collect()),
+        Ok(list) => Ok(list
+            .split(',')
+            .map(|d| d.trim().to_ascii_lowercase())
+            .collect()),
         Err(std::env::VarError::NotPresent) => Ok(Vec::new()),
         Err(err) => Err(err),
     }
