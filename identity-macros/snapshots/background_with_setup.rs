@@ -40,12 +40,13 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
     ::identity_runtime::__private::Option::Some({
         fn __identity_setup() -> ::identity_runtime::__private::SetupFuture {
             {
-                let __identity_result = crm::connect();
+                let __identity_setup_fn = crm::connect;
                 ::identity_runtime::__private::setup_for_state::<
                     crm::Client,
                     _,
                     _,
-                >(__identity_result)
+                    _,
+                >(__identity_setup_fn)
             }
         }
         __identity_setup

@@ -101,17 +101,14 @@ fn setup_fn(path: &syn::Path, handler: &Handler) -> TokenStream {
     let call = match state {
         Some((param_ty, ty)) => {
             let ty = elide_lifetimes(ty);
-            let callee = quote_spanned!(path.span()=> ::identity_runtime::__private::setup_for_state::<#ty, _, _>);
-            let result = quote_spanned!(param_ty.span()=> __identity_result);
+            let callee = quote_spanned!(path.span()=> ::identity_runtime::__private::setup_for_state::<#ty, _, _, _>);
+            let function = quote_spanned!(param_ty.span()=> __identity_setup_fn);
             quote! {{
-                let __identity_result = #path();
-                #callee(#result)
+                let __identity_setup_fn = #path;
+                #callee(#function)
             }}
         }
-        None => {
-            let result = quote_spanned!(path.span()=> #path());
-            quote_spanned!(path.span()=> ::identity_runtime::__private::setup(#result))
-        }
+        None => quote_spanned!(path.span()=> ::identity_runtime::__private::setup(#path)),
     };
     quote! {
         ::identity_runtime::__private::Option::Some({

@@ -71,7 +71,7 @@ pub use metadata::{AppMetadata, UserMetadata};
 pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
 pub use request::Request;
 pub use response::Response;
-pub use setup::SetupOutput;
+pub use setup::{SetupFn, SetupOutput};
 pub use user::User;
 
 /// What generated code uses. Not public API: it changes without notice.

@@ -59,16 +59,38 @@ where
     }
 }
 
-/// Boxes a setup function's result for the runtime.
+/// A function that can be `setup = path`: it takes no arguments.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a setup function",
+    label = "a setup function takes no arguments",
+    note = "write `fn setup() -> Result<T, E>` or `async fn setup() -> Result<T, E>`, and read what it needs (environment, files) inside it"
+)]
+pub trait SetupFn<R> {
+    /// Calls the setup function.
+    #[doc(hidden)]
+    fn call(self) -> R;
+}
+
+impl<F: FnOnce() -> R, R> SetupFn<R> for F {
+    fn call(self) -> R {
+        self()
+    }
+}
+
+/// Runs a setup function and boxes its result for the runtime.
 #[doc(hidden)]
-pub fn setup<M, R: SetupOutput<M>>(result: R) -> SetupFuture {
-    let state = result.into_state();
+pub fn setup<M, R: SetupOutput<M>, F: SetupFn<R>>(function: F) -> SetupFuture {
+    let state = function.call().into_state();
     Box::pin(async move { state.await.map(|state| Box::new(state) as AnyState) })
 }
 
 /// [`setup`], for a handler with a `State<'_, T>` parameter: also checks at compile time that
 /// the setup builds a `T`. One call, so that one mistake is one error.
 #[doc(hidden)]
-pub fn setup_for_state<T, M, R: SetupOutput<M, State = T>>(result: R) -> SetupFuture {
-    setup(result)
+pub fn setup_for_state<T, M, R, F>(function: F) -> SetupFuture
+where
+    R: SetupOutput<M, State = T>,
+    F: SetupFn<R>,
+{
+    setup(function)
 }
