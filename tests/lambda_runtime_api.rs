@@ -1,14 +1,15 @@
 //! A built binary driven through the Lambda Runtime API protocol itself: the loopback server
 //! hands out invocations the way Netlify's platform and its local tooling do.
 
-mod support;
+#[path = "support/runtime_api.rs"]
+mod runtime_api;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use identity_runtime::{EventKind, testing};
+use runtime_api::{Invocation, Posted, RuntimeApi};
 use serde_json::{Value, json};
-use support::runtime_api::{Invocation, Posted, RuntimeApi};
 
 const WAIT: Duration = Duration::from_secs(60);
 
