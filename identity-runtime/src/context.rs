@@ -42,6 +42,7 @@ pub struct ClientContext {
 
 /// The GoTrue endpoint of the site and a short-lived admin token for it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "EndpointObject")]
 pub struct IdentityEndpoint {
     /// The GoTrue endpoint, `https://<site>/.netlify/identity`.
     pub url: String,
@@ -157,6 +158,26 @@ impl ClientContext {
     }
 }
 
+/// serde reads a struct from a JSON array too, by position; a flattened catch-all makes it
+/// accept objects only, so `["url", "token"]` is refused instead of taken for an endpoint.
+#[derive(Deserialize)]
+#[serde(expecting = "an object with `url` and `token`")]
+struct EndpointObject {
+    url: String,
+    token: AdminToken,
+    #[serde(flatten)]
+    _rest: serde::de::IgnoredAny,
+}
+
+impl From<EndpointObject> for IdentityEndpoint {
+    fn from(object: EndpointObject) -> Self {
+        IdentityEndpoint {
+            url: object.url,
+            token: object.token,
+        }
+    }
+}
+
 /// `requestContext` as Netlify's local tooling fills it; other keys are ignored.
 #[derive(Deserialize)]
 struct LocalContext {
@@ -166,12 +187,16 @@ struct LocalContext {
     identity: Option<IdentityEndpoint>,
     #[serde(default)]
     user: Option<Claims>,
+    #[serde(flatten)]
+    _rest: serde::de::IgnoredAny,
 }
 
 #[derive(Deserialize)]
 struct LocalCustom {
     #[serde(default)]
     netlify: Option<String>,
+    #[serde(flatten)]
+    _rest: serde::de::IgnoredAny,
 }
 
 /// Netlify encodes with standard base64; accept the URL-safe alphabet and missing padding too.

@@ -24,6 +24,20 @@ pub enum InvocationError {
     /// The request has no body, or an empty one.
     #[error("the request has no body; expected the identity event payload {{\"event\", \"user\"}}")]
     BodyMissing,
+    /// The body is larger than the platform's 6 MB limit for a synchronous invocation.
+    #[error("the body is {size} bytes, above the platform's limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The body's size in bytes (as sent, before base64 decoding when it is encoded).
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body is not UTF-8, so it cannot be JSON.
+    #[error("the body is not UTF-8: invalid byte at offset {offset}")]
+    BodyNotUtf8 {
+        /// Where the first invalid byte is.
+        offset: usize,
+    },
     /// The body is flagged base64 but does not decode.
     #[error("the body is flagged base64 but is not valid base64: {0}")]
     InvalidBase64(String),
@@ -48,7 +62,10 @@ pub enum InvocationError {
 impl InvocationError {
     /// The status this error answers with.
     pub fn status(&self) -> u16 {
-        400
+        match self {
+            InvocationError::BodyTooLarge { .. } => 413,
+            _ => 400,
+        }
     }
 
     /// A stable, machine-readable name of the error.
@@ -56,6 +73,8 @@ impl InvocationError {
         match self {
             InvocationError::NotAnEvent(_) => "malformed_event",
             InvocationError::BodyMissing => "body_missing",
+            InvocationError::BodyTooLarge { .. } => "payload_too_large",
+            InvocationError::BodyNotUtf8 { .. } => "body_not_utf8",
             InvocationError::InvalidBase64(_) => "invalid_base64",
             InvocationError::InvalidPayload(_) => "invalid_payload",
             InvocationError::WrongEvent { .. } => "wrong_event",

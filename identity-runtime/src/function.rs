@@ -258,13 +258,16 @@ impl IdentityFunction {
 }
 
 fn parse_payload(body: &[u8]) -> Result<IdentityEvent, InvocationError> {
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
+    let body = std::str::from_utf8(body).map_err(|err| InvocationError::BodyNotUtf8 {
+        offset: err.valid_up_to(),
+    })?;
+    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
+    if first != Some(b'{') {
         return Err(InvocationError::InvalidPayload(
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
+    let de = &mut serde_json::Deserializer::from_str(body);
     let payload = serde_path_to_error::deserialize(&mut *de)
         .map_err(|err| InvocationError::InvalidPayload(describe_json_error(&err)))?;
     de.end()

@@ -42,6 +42,7 @@ mod request;
 mod response;
 mod runner;
 mod setup;
+mod strict;
 pub mod testing;
 mod user;
 
@@ -69,7 +70,7 @@ pub use function::IdentityFunction;
 pub use invocation::{FromInvocation, State};
 pub use metadata::{AppMetadata, UserMetadata};
 pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
-pub use request::Request;
+pub use request::{MAX_BODY_BYTES, Request};
 pub use response::Response;
 pub use setup::{SetupFn, SetupOutput};
 pub use user::User;

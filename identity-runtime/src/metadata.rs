@@ -31,7 +31,7 @@ pub struct AppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every other key, kept as it came.
-    #[serde(flatten)]
+    #[serde(flatten, deserialize_with = "crate::strict::map")]
     pub other: Map<String, Value>,
 }
 
@@ -82,7 +82,7 @@ impl AppMetadata {
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct UserMetadata(pub Map<String, Value>);
+pub struct UserMetadata(#[serde(deserialize_with = "crate::strict::map")] pub Map<String, Value>);
 
 impl UserMetadata {
     /// `full_name`, as Netlify's identity widget sets it at signup.

@@ -9,6 +9,9 @@ use serde_json::value::RawValue;
 
 use crate::error::InvocationError;
 
+/// The platform's limit for a synchronous invocation's payload: 6 MB.
+pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+
 /// Header names whose values are credentials; they never reach `Debug` output.
 const SECRET_HEADERS: [&str; 4] = [
     "authorization",
@@ -106,6 +109,18 @@ impl Request {
             Some(body) if !body.is_empty() => body,
             _ => return Err(InvocationError::BodyMissing),
         };
+        // Refuse before decoding: base64 carries 3 bytes in 4 characters.
+        let encoded_limit = if self.is_base64_encoded {
+            MAX_BODY_BYTES.div_ceil(3) * 4
+        } else {
+            MAX_BODY_BYTES
+        };
+        if body.len() > encoded_limit {
+            return Err(InvocationError::BodyTooLarge {
+                size: body.len(),
+                limit: MAX_BODY_BYTES,
+            });
+        }
         if self.is_base64_encoded {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(body.trim())

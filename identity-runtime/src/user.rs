@@ -68,7 +68,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// Every other key, kept as it came.
-    #[serde(flatten)]
+    #[serde(flatten, deserialize_with = "crate::strict::map")]
     pub other: Map<String, Value>,
 }
 
