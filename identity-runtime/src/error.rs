@@ -54,6 +54,9 @@ pub enum InvocationError {
         /// This function's Netlify name.
         function: String,
     },
+    /// Signature verification is on and the request's signature is missing or wrong.
+    #[error("{0}")]
+    Signature(#[from] crate::signature::SignatureError),
     /// The client context is present but cannot be decoded.
     #[error("the client context cannot be decoded: {0}")]
     ClientContext(String),
@@ -64,6 +67,7 @@ impl InvocationError {
     pub fn status(&self) -> u16 {
         match self {
             InvocationError::BodyTooLarge { .. } => 413,
+            InvocationError::Signature(_) => 401,
             _ => 400,
         }
     }
@@ -79,6 +83,7 @@ impl InvocationError {
             InvocationError::InvalidPayload(_) => "invalid_payload",
             InvocationError::WrongEvent { .. } => "wrong_event",
             InvocationError::ClientContext(_) => "invalid_client_context",
+            InvocationError::Signature(_) => "invalid_signature",
         }
     }
 }

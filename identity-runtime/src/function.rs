@@ -5,7 +5,9 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 use std::task::Poll;
+use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
@@ -17,6 +19,7 @@ use crate::outcome::Outcome;
 use crate::request::Request;
 use crate::response::Response;
 use crate::setup::{AnyState, SetupFuture};
+use crate::signature::{SECRET_ENV, SIGNATURE_HEADER, Verification};
 
 /// The future of one handler call, boxed by generated code.
 #[doc(hidden)]
@@ -53,6 +56,7 @@ pub struct IdentityFunction {
     handler: HandlerFn,
     setup: Option<fn() -> SetupFuture>,
     state: OnceCell<Result<AnyState, String>>,
+    verification: OnceLock<Result<Verification, String>>,
 }
 
 impl std::fmt::Debug for IdentityFunction {
@@ -83,6 +87,7 @@ impl IdentityFunction {
             handler,
             setup,
             state: OnceCell::const_new(),
+            verification: OnceLock::new(),
         }
     }
 
@@ -131,7 +136,11 @@ impl IdentityFunction {
             Ok(state) => state,
             Err(reason) => return self.respond(Outcome::Fault(reason)),
         };
-        let invocation = match self.parse(event, netlify, state) {
+        let verification = match self.verification() {
+            Ok(verification) => verification,
+            Err(reason) => return self.respond(Outcome::Fault(reason)),
+        };
+        let invocation = match self.parse(event, netlify, state, verification) {
             Ok(invocation) => invocation,
             Err(err) => return self.respond(Outcome::Invalid(err)),
         };
@@ -151,6 +160,51 @@ impl IdentityFunction {
             Ok(runtime) => runtime.block_on(self.invoke(event)),
             Err(err) => self.respond(Outcome::Fault(format!("cannot start a runtime: {err}"))),
         }
+    }
+
+    /// Sets how invocations are authenticated, instead of reading the environment
+    /// ([`Verification::from_env`]) on first use. Fails, giving it back, once either happened.
+    ///
+    /// ```
+    /// use identity_runtime::{identity_event, EventKind, User, Verification, testing};
+    ///
+    /// #[identity_event(signup)]
+    /// fn allow(_user: &User) {}
+    ///
+    /// IDENTITY_FUNCTION.set_verification(Verification::hs256("s3cret")).unwrap();
+    /// let payload = testing::sample_payload(EventKind::Signup);
+    /// let unsigned = testing::lambda_event(&payload);
+    /// assert_eq!(IDENTITY_FUNCTION.invoke_blocking(&unsigned).status_code, 401);
+    /// let signed = testing::Signer::new("s3cret").signed_event(&payload);
+    /// assert_eq!(IDENTITY_FUNCTION.invoke_blocking(&signed).status_code, 204);
+    /// ```
+    pub fn set_verification(&self, verification: Verification) -> Result<(), Verification> {
+        self.verification
+            .set(Ok(verification))
+            .map_err(|rejected| match rejected {
+                Ok(verification) => verification,
+                Err(_) => Verification::off(),
+            })
+    }
+
+    /// The verification in force: set, or read from the environment once. Logs once when it is
+    /// off, so a deployment that meant to verify notices.
+    fn verification(&self) -> Result<&Verification, String> {
+        self.verification
+            .get_or_init(|| {
+                let verification = Verification::from_env().map_err(|err| err.to_string())?;
+                if !verification.is_on() {
+                    log::line(
+                        self.name,
+                        format_args!(
+                            "signature verification is off: set {SECRET_ENV} to require GoTrue's x-webhook-signature"
+                        ),
+                    );
+                }
+                Ok(verification)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The binary's entry point, called by the generated `main`: serves the Lambda Runtime API
@@ -189,9 +243,14 @@ impl IdentityFunction {
         event: &[u8],
         netlify: Option<&str>,
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
+        verification: &Verification,
     ) -> Result<Invocation, InvocationError> {
         let request = Request::from_slice(event)?;
-        let payload: IdentityEvent = parse_payload(&request.body_bytes()?)?;
+        let body = request.body_bytes()?;
+        // Authenticate before parsing: nothing unauthenticated reaches the payload parser.
+        verification.verify(request.header(SIGNATURE_HEADER), &body, SystemTime::now())?;
+        let payload: IdentityEvent = parse_payload(&body)?;
+        drop(body);
         if payload.event != self.event {
             return Err(InvocationError::WrongEvent {
                 got: payload.event,

@@ -42,6 +42,7 @@ mod request;
 mod response;
 mod runner;
 mod setup;
+mod signature;
 mod strict;
 pub mod testing;
 mod user;
@@ -73,6 +74,10 @@ pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
 pub use request::{MAX_BODY_BYTES, Request};
 pub use response::Response;
 pub use setup::{SetupFn, SetupOutput};
+pub use signature::{
+    ConfigError, LEEWAY_ENV, MAX_AGE_ENV, SECRET_ENV, SIGNATURE_HEADER, SignatureError,
+    Verification,
+};
 pub use user::User;
 
 /// What generated code uses. Not public API: it changes without notice.
