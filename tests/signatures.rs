@@ -1,7 +1,7 @@
 //! `x-webhook-signature` verification: HS256 only, `iss` gotrue, the body's SHA-256, `iat` in
 //! the window; every refusal is a 401 before the handler runs, and names why.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -11,11 +11,15 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "correct horse battery staple";
 
-static CALLS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread: tests run in parallel, and `invoke_blocking` runs the handler on the caller's
+    // thread.
+    static CALLS: Cell<usize> = const { Cell::new(0) };
+}
 
 #[identity_event(signup)]
 fn counted(_user: &User) {
-    CALLS.fetch_add(1, Ordering::SeqCst);
+    CALLS.with(|calls| calls.set(calls.get() + 1));
 }
 
 fn function() -> &'static identity_runtime::IdentityFunction {
@@ -50,7 +54,7 @@ fn event_with_token(body: &str, token: Option<&str>) -> Vec<u8> {
 /// Answers the event, asserting a 401 whose message contains `reason`, and that the handler did
 /// not run.
 fn refused(event: &[u8], reason: &str) {
-    let before = CALLS.load(Ordering::SeqCst);
+    let before = CALLS.with(Cell::get);
     let response = function().invoke_blocking(event);
     assert_eq!(response.status_code, 401, "{}", response.body);
     let body: Value = serde_json::from_str(&response.body).unwrap();
@@ -78,6 +82,7 @@ fn hash(body: &str) -> String {
 fn a_correctly_signed_request_is_served() {
     let response = function().invoke_blocking(&Signer::new(SECRET).signed_event(&payload()));
     assert_eq!(response.status_code, 204, "{}", response.body);
+    assert_eq!(CALLS.with(Cell::get), 1, "the handler ran once");
     // Inside the leeway, a little in the future or a little past the window, is accepted.
     for iat in [now() + 20, now() - 320] {
         let token = Signer::new(SECRET).sign_at(payload().as_bytes(), iat);
