@@ -63,7 +63,7 @@ fn refused(event: &[u8], reason: &str) {
     assert!(message.contains(reason), "`{message}` lacks `{reason}`");
     assert!(!response.body.contains(SECRET));
     assert_eq!(
-        CALLS.load(Ordering::SeqCst),
+        CALLS.with(Cell::get),
         before,
         "the handler ran for a refused request"
     );
