@@ -503,6 +503,7 @@ fn names_follow_the_convention() {
 
 fn testing_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .unwrap()
 }

@@ -10,6 +10,10 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
     "identity-login",
     ::identity_runtime::EventKind::Login,
     false,
+    ::identity_runtime::__private::Faults::__new(
+        ::identity_runtime::__private::Option::None,
+        false,
+    ),
     {
         fn __identity_handler(
             __invocation: &::identity_runtime::__private::Invocation,

@@ -5,6 +5,10 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
     "identity-validate",
     ::identity_runtime::EventKind::Validate,
     false,
+    ::identity_runtime::__private::Faults::__new(
+        ::identity_runtime::__private::Option::None,
+        false,
+    ),
     {
         fn __identity_handler(
             __invocation: &::identity_runtime::__private::Invocation,

@@ -1,4 +1,5 @@
-//! Parsing the attribute's arguments: `event[, background][, setup = path][, allow_name_mismatch]`.
+//! Parsing the attribute's arguments:
+//! `event[, background][, setup = path][, deadline_ms = N][, fail_open][, allow_name_mismatch]`.
 
 use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream, Parser};
@@ -9,7 +10,19 @@ use crate::errors::Errors;
 use crate::event::Event;
 use crate::similar::closest;
 
-const OPTIONS: [&str; 3] = ["background", "setup", "allow_name_mismatch"];
+const OPTIONS: [&str; 5] = [
+    "background",
+    "setup",
+    "deadline_ms",
+    "fail_open",
+    "allow_name_mismatch",
+];
+
+/// Identity gives up on a function after 5 seconds (and retries): a synchronous deadline must
+/// answer before that.
+const IDENTITY_TIMEOUT_MS: u64 = 5_000;
+/// A background function runs for up to 15 minutes.
+const BACKGROUND_LIMIT_MS: u64 = 15 * 60 * 1_000;
 
 /// The arguments, parsed and checked.
 pub(crate) struct Args {
@@ -18,6 +31,10 @@ pub(crate) struct Args {
     pub(crate) event_span: Span,
     pub(crate) background: bool,
     pub(crate) setup: Option<Path>,
+    /// The handler's deadline, when set.
+    pub(crate) deadline_ms: Option<u64>,
+    /// Whether a fault (panic, missed deadline) allows instead of denying.
+    pub(crate) fail_open: bool,
     pub(crate) allow_name_mismatch: bool,
 }
 
@@ -37,7 +54,7 @@ impl Parse for Arg {
         let ident = input.call(syn::ext::IdentExt::parse_any).map_err(|err| {
             syn::Error::new(
                 err.span(),
-                "expected an identity event (`validate`, `signup`, `login`, `userdeleted`, `usermodified`) or an option (`background`, `setup = path`, `allow_name_mismatch`)",
+                "expected an identity event (`validate`, `signup`, `login`, `userdeleted`, `usermodified`) or an option (`background`, `setup = path`, `deadline_ms = N`, `fail_open`, `allow_name_mismatch`)",
             )
         })?;
         if input.peek(Token![=]) {
@@ -81,6 +98,8 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
     let mut background: Option<Span> = None;
     let mut setup: Option<(Path, Span)> = None;
     let mut allow_name_mismatch: Option<Span> = None;
+    let mut fail_open: Option<Span> = None;
+    let mut deadline: Option<(u64, syn::LitInt)> = None;
     let mut saw_event_word = false;
 
     for arg in parsed {
@@ -92,6 +111,11 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
                     "allow_name_mismatch" => {
                         set_flag(&mut errors, &mut allow_name_mismatch, &ident)
                     }
+                    "fail_open" => set_flag(&mut errors, &mut fail_open, &ident),
+                    "deadline_ms" => errors.spanned(
+                        &ident,
+                        "`deadline_ms` needs a number of milliseconds: write `deadline_ms = 3000`",
+                    ),
                     "setup" => errors.spanned(
                         &ident,
                         "`setup` needs the path of a function: write `setup = my_setup`",
@@ -136,7 +160,24 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
                         "`setup` takes the path of a function: write `setup = my_setup`",
                     ),
                 },
-                "background" | "allow_name_mismatch" => errors.spanned(
+                "deadline_ms" => match value {
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Int(int), ..
+                    }) => match int.base10_parse::<u64>() {
+                        Ok(_) if deadline.is_some() => {
+                            errors.spanned(&ident, "`deadline_ms` is set more than once; keep one");
+                        }
+                        Ok(0) => errors.spanned(&int, "`deadline_ms` must be more than 0"),
+                        Ok(ms) => deadline = Some((ms, int)),
+                        Err(_) => errors
+                            .spanned(&int, "`deadline_ms` must be a whole number of milliseconds"),
+                    },
+                    other => errors.spanned(
+                        &other,
+                        "`deadline_ms` takes a number of milliseconds, as in `deadline_ms = 3000`",
+                    ),
+                },
+                "background" | "allow_name_mismatch" | "fail_open" => errors.spanned(
                     &value,
                     format!("`{ident}` takes no value: write `{ident}` alone"),
                 ),
@@ -179,6 +220,25 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             "missing the identity event: write `#[identity_event(signup)]`, with one of `validate`, `signup`, `login`, `userdeleted`, `usermodified`",
         );
     }
+    if let Some((ms, int)) = &deadline {
+        let (limit, why) = if background.is_some() {
+            (
+                BACKGROUND_LIMIT_MS,
+                "a background function runs for at most 15 minutes",
+            )
+        } else {
+            (
+                IDENTITY_TIMEOUT_MS - 1,
+                "Identity gives up after 5 seconds and retries, so a later answer is never read",
+            )
+        };
+        if *ms > limit {
+            errors.spanned(
+                int,
+                format!("`deadline_ms = {ms}` is too long: {why}; use at most {limit}"),
+            );
+        }
+    }
     errors.into_result()?;
     let Some((event, event_span)) = event else {
         // An event word was written but rejected above, so there is an error already.
@@ -192,6 +252,8 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
         event_span,
         background: background.is_some(),
         setup: setup.map(|(path, _)| path),
+        deadline_ms: deadline.map(|(ms, _)| ms),
+        fail_open: fail_open.is_some(),
         allow_name_mismatch: allow_name_mismatch.is_some(),
     })
 }
@@ -218,10 +280,13 @@ fn unknown_word(word: &str) -> String {
 
 fn unknown_option(word: &str) -> String {
     let mut message = format!(
-        "unknown option `{word}`; expected one of: `background`, `setup = path`, `allow_name_mismatch`"
+        "unknown option `{word}`; expected one of: `background`, `setup = path`, `deadline_ms = N`, `fail_open`, `allow_name_mismatch`"
     );
     if let Some(option) = closest(word, &OPTIONS) {
         message.push_str(&format!("\n\nhelp: did you mean `{option}`?"));
+    } else if word.contains("timeout") || word.contains("deadline") {
+        message
+            .push_str("\n\nhelp: the handler's time limit is `deadline_ms = N`, in milliseconds");
     }
     message
 }

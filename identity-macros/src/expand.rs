@@ -13,6 +13,11 @@ pub(crate) fn expand(args: &Args, handler: &Handler) -> TokenStream {
     let name = args.event.function_name(args.background);
     let variant = format_ident!("{}", args.event.variant());
     let background = args.background;
+    let deadline = match args.deadline_ms {
+        Some(ms) => quote!(::identity_runtime::__private::Option::Some(#ms)),
+        None => quote!(::identity_runtime::__private::Option::None),
+    };
+    let fail_open = args.fail_open;
     let handler_fn = handler_fn(args, handler);
     let setup_fn = match &args.setup {
         Some(path) => setup_fn(path, handler),
@@ -32,6 +37,7 @@ pub(crate) fn expand(args: &Args, handler: &Handler) -> TokenStream {
                 #name,
                 ::identity_runtime::EventKind::#variant,
                 #background,
+                ::identity_runtime::__private::Faults::__new(#deadline, #fail_open),
                 #handler_fn,
                 #setup_fn,
             );

@@ -30,6 +30,7 @@ pub(crate) enum ParamKind {
     Event,
     ClientContext { optional: bool },
     Request,
+    EventKey,
     State(Box<Type>),
 }
 
@@ -41,6 +42,7 @@ impl ParamKind {
             ParamKind::Event => "the identity event",
             ParamKind::ClientContext { .. } => "the client context",
             ParamKind::Request => "the request",
+            ParamKind::EventKey => "the event key",
             ParamKind::State(_) => "the setup state",
         }
     }
@@ -98,6 +100,7 @@ fn kind(ty: &Type) -> Option<ParamKind> {
                 ("User", true) => Some(ParamKind::UserMut),
                 ("IdentityEvent", _) => Some(ParamKind::Event),
                 ("Request", _) => Some(ParamKind::Request),
+                ("EventKey", _) => Some(ParamKind::EventKey),
                 ("ClientContext", _) => Some(ParamKind::ClientContext { optional: false }),
                 _ => None,
             }
@@ -108,6 +111,7 @@ fn kind(ty: &Type) -> Option<ParamKind> {
                 "User" => Some(ParamKind::User),
                 "IdentityEvent" => Some(ParamKind::Event),
                 "Request" => Some(ParamKind::Request),
+                "EventKey" => Some(ParamKind::EventKey),
                 "ClientContext" => Some(ParamKind::ClientContext { optional: false }),
                 "Option" => {
                     let inner = single_type_argument(segment)?;

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 
 use crate::error::{ErrorBody, InvocationError, describe_json_error};
 use crate::event::{EventKind, IdentityEvent};
+use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
 use crate::outcome::Outcome;
@@ -53,6 +54,7 @@ pub struct IdentityFunction {
     name: &'static str,
     event: EventKind,
     background: bool,
+    faults: Faults,
     handler: HandlerFn,
     setup: Option<fn() -> SetupFuture>,
     state: OnceCell<Result<AnyState, String>>,
@@ -77,6 +79,7 @@ impl IdentityFunction {
         name: &'static str,
         event: EventKind,
         background: bool,
+        faults: Faults,
         handler: HandlerFn,
         setup: Option<fn() -> SetupFuture>,
     ) -> IdentityFunction {
@@ -84,6 +87,7 @@ impl IdentityFunction {
             name,
             event,
             background,
+            faults: faults.for_background(background),
             handler,
             setup,
             state: OnceCell::const_new(),
@@ -107,6 +111,11 @@ impl IdentityFunction {
         self.background
     }
 
+    /// The deadline and the fail-open choice.
+    pub fn faults(&self) -> Faults {
+        self.faults
+    }
+
     /// The naming metadata as JSON: `{"name": …, "event": …, "background": …}`, as the binary
     /// prints it with `--spec`.
     pub fn spec_json(&self) -> String {
@@ -121,6 +130,10 @@ impl IdentityFunction {
     /// Answers one raw Lambda event (the JSON Netlify sends), in-process: the same path a
     /// deployed function runs. The client context is read from the event's `requestContext`,
     /// as under Netlify's local tooling.
+    ///
+    /// Await it inside a Tokio runtime with timers enabled (the deadline is a Tokio timer), as
+    /// `#[tokio::test]` and `#[tokio::main]` set up; [`invoke_blocking`](Self::invoke_blocking)
+    /// makes its own.
     pub async fn invoke(&'static self, event: &[u8]) -> Response {
         self.invoke_with_client_context(event, None).await
     }
@@ -138,15 +151,22 @@ impl IdentityFunction {
         };
         let verification = match self.verification() {
             Ok(verification) => verification,
-            Err(reason) => return self.respond(Outcome::Fault(reason)),
+            // A broken configuration never fails open: it may be the signature check's.
+            Err(reason) => return self.fail_closed(&reason),
         };
         let invocation = match self.parse(event, netlify, state, verification) {
             Ok(invocation) => invocation,
             Err(err) => return self.respond(Outcome::Invalid(err)),
         };
-        let outcome = match catch_unwind((self.handler)(&invocation)).await {
-            Ok(outcome) => outcome,
-            Err(panic) => Outcome::Fault(format!("the handler panicked: {panic}")),
+        let deadline = self.faults.deadline();
+        let call = catch_unwind((self.handler)(&invocation));
+        let outcome = match tokio::time::timeout(deadline, call).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(panic)) => Outcome::Fault(format!("the handler panicked: {panic}")),
+            Err(_) => Outcome::Fault(format!(
+                "the handler did not answer within its deadline of {} ms",
+                deadline.as_millis()
+            )),
         };
         self.respond(outcome)
     }
@@ -264,6 +284,7 @@ impl IdentityFunction {
             lambda_netlify: netlify.map(str::to_owned),
             client_context: std::cell::OnceCell::new(),
             state,
+            event_key: std::cell::OnceCell::new(),
         })
     }
 
@@ -304,15 +325,25 @@ impl IdentityFunction {
                 };
                 Response::json(err.status(), body.to_json())
             }
-            Outcome::Fault(reason) => {
-                log::line(self.name, format_args!("fault (500): {reason}"));
-                let body = ErrorBody {
-                    error: "fault",
-                    message: &reason,
-                };
-                Response::json(500, body.to_json())
+            Outcome::Fault(reason) if self.faults.is_fail_open() => {
+                log::line(
+                    self.name,
+                    format_args!("fault, failing open (204, user allowed unchanged): {reason}"),
+                );
+                Response::no_content()
             }
+            Outcome::Fault(reason) => self.fail_closed(&reason),
         }
+    }
+
+    /// A fault's 500, logged; also used where failing open is never right.
+    fn fail_closed(&self, reason: &str) -> Response {
+        log::line(self.name, format_args!("fault (500): {reason}"));
+        let body = ErrorBody {
+            error: "fault",
+            message: reason,
+        };
+        Response::json(500, body.to_json())
     }
 }
 

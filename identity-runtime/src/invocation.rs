@@ -7,6 +7,7 @@ use std::ops::Deref;
 use crate::context::ClientContext;
 use crate::error::InvocationError;
 use crate::event::IdentityEvent;
+use crate::event_key::EventKey;
 use crate::outcome::Outcome;
 use crate::request::Request;
 use crate::user::User;
@@ -19,6 +20,7 @@ pub struct Invocation {
     pub(crate) lambda_netlify: Option<String>,
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
+    pub(crate) event_key: OnceCell<EventKey>,
 }
 
 impl Invocation {
@@ -58,6 +60,22 @@ impl From<Rejection> for Outcome {
     }
 }
 
+impl<'a> FromInvocation<'a> for &'a EventKey {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+        // Hashed on first use only; the body decoded again, since it was read successfully.
+        Ok(invocation.event_key.get_or_init(|| {
+            let body = invocation.request.body_bytes().unwrap_or_default();
+            EventKey::of(&body)
+        }))
+    }
+}
+
+impl<'a> FromInvocation<'a> for EventKey {
+    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+        <&EventKey>::from_invocation(invocation).cloned()
+    }
+}
+
 /// A type a handler can take as a parameter.
 ///
 /// | parameter | what it is |
@@ -66,11 +84,12 @@ impl From<Rejection> for Outcome {
 /// | `&IdentityEvent`, `IdentityEvent` | the whole payload: event, instance id, user |
 /// | `Option<&ClientContext>`, `Option<ClientContext>` | the decoded client context, if sent |
 /// | `&Request` | the raw request: headers, path, body |
+/// | `&EventKey`, `EventKey` | a key of the event, the same on every retry |
 /// | `State<'_, T>` | what the `setup` function built once per cold start |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an identity function",
     label = "unsupported parameter type",
-    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
+    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, `&EventKey`, `EventKey`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
 )]
 pub trait FromInvocation<'a>: Sized {
     /// Takes the parameter from the invocation.

@@ -33,6 +33,8 @@ mod context;
 mod deny;
 mod error;
 mod event;
+mod event_key;
+mod faults;
 mod function;
 mod invocation;
 mod log;
@@ -67,6 +69,8 @@ pub use context::{AdminToken, Claims, ClientContext, IdentityEndpoint};
 pub use deny::{Deny, DenyStatus};
 pub use error::InvocationError;
 pub use event::{EventKind, IdentityEvent, UnknownEvent};
+pub use event_key::EventKey;
+pub use faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
 pub use function::IdentityFunction;
 pub use invocation::{FromInvocation, State};
 pub use metadata::{AppMetadata, UserMetadata};
@@ -84,6 +88,7 @@ pub use user::User;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::event::EventKind;
+    pub use crate::faults::Faults;
     pub use crate::function::{HandlerFuture, IdentityFunction};
     pub use crate::invocation::{FromInvocation, Invocation, Rejection};
     pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
