@@ -23,11 +23,8 @@ impl Drop for Probe {
 }
 
 fn start_probe(api: &RuntimeApi) -> Probe {
-    let child = Command::new(env!("CARGO_BIN_EXE_lambda-probe"))
-        .env("AWS_LAMBDA_RUNTIME_API", &api.address)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "identity-login")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

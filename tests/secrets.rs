@@ -155,11 +155,8 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
 
     // The Lambda Runtime API, with the production client context header too.
     let api = RuntimeApi::start();
-    let mut child = probe(true)
-        .env("AWS_LAMBDA_RUNTIME_API", &api.address)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "identity-login")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+    let mut child = api
+        .environment(&mut probe(true))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

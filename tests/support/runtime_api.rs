@@ -57,6 +57,18 @@ impl RuntimeApi {
         ready.notify_all();
     }
 
+    /// The environment the Lambda service gives a function, pointed at this server.
+    pub(crate) fn environment<'a>(
+        &'a self,
+        command: &'a mut std::process::Command,
+    ) -> &'a mut std::process::Command {
+        command
+            .env("AWS_LAMBDA_RUNTIME_API", &self.address)
+            .env("AWS_LAMBDA_FUNCTION_NAME", "identity-login")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+    }
+
     /// The next thing the function posted, waiting at most `timeout`.
     pub(crate) fn next_posted(&self, timeout: Duration) -> Option<Posted> {
         self.posted.recv_timeout(timeout).ok()
