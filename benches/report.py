@@ -1,0 +1,85 @@
+"""Writes BENCHMARKS.md from the results of `benches/run` (criterion, node, hyperfine, GNU time)."""
+import json
+import os
+import platform
+import subprocess
+import sys
+
+target = sys.argv[1]
+results = os.path.join(target, "bench-results")
+criterion = os.path.join(target, "criterion")
+
+
+def median_ns(group, side, size):
+    path = os.path.join(criterion, group, side, size, "new", "estimates.json")
+    with open(path) as f:
+        return json.load(f)["median"]["point_estimate"]
+
+
+def load(name):
+    with open(os.path.join(results, name)) as f:
+        return json.load(f)
+
+
+def run(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def fmt_us(ns):
+    return f"{ns / 1000:.2f} µs"
+
+
+node = load("node.json")
+allocations = load("allocations.json")
+cold = load("coldstart.json")["results"]
+memory = load("memory.json")
+cpu = next((line.split(":", 1)[1].strip() for line in run("lscpu").splitlines() if line.startswith("Model name")), "?")
+
+print("# Benchmarks\n")
+print("Made by `bash benches/run` (criterion, node's `process.hrtime`, hyperfine and GNU time, all in one")
+print("run on one machine). Regenerate rather than edit.\n")
+print(f"- machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+print(f"- {run('rustc', '--version')}; node {run('node', '--version')}; {run('hyperfine', '--version')}")
+print("- events: the Lambda event as Netlify sends it in production (body = the payload), the client")
+print("  context beside it as the `Lambda-Runtime-Client-Context` header carries it; `small` is the")
+print("  CLI's sample user, `typical` a hosted user with roles and a few metadata keys, `large` the")
+print("  same with 100 KB of `user_metadata`. `allow` answers 204, `change` adds a role (200),")
+print("  `deny` answers 403. Every handler takes the user and the decoded client context.")
+print("- framework: `IDENTITY_FUNCTION.invoke_with_client_context` plus serializing the answer, as")
+print("  `lambda_runtime` does. floor: the same work written by hand with serde_json and base64,")
+print("  borrowing and skipping what it does not need (`benches/invocation.rs`, `mod floor`); both")
+print("  are checked to answer alike. node: the seed docs' handler (`benches/node/handler.mjs`),")
+print("  JSON text in, JSON text out, timed inside node.\n")
+
+print("## Per invocation (medians)\n")
+print("| case | framework | floor | framework / floor | node | node / framework | allocations (framework / floor) |")
+print("|---|---|---|---|---|---|---|")
+for group in ["allow", "change", "deny"]:
+    for size in ["small", "typical", "large"]:
+        name = f"{group}-{size}"
+        ours = median_ns(group, "framework", size)
+        floor = median_ns(group, "floor", size)
+        js = node[name]["median_ns"]
+        a = allocations[name]
+        print(f"| {name} | {fmt_us(ours)} | {fmt_us(floor)} | {ours / floor:.2f}x | {fmt_us(js)} | {js / ours:.2f}x | {a['framework']:.0f} / {a['floor']:.0f} |")
+
+print("\nTargets: framework / floor at most 1.10x; node / framework at least 3x.\n")
+
+rust = next(r for r in cold if r["command"] == "rust")
+js = next(r for r in cold if r["command"] == "node")
+print("## Whole process: one cold invocation\n")
+print("The `signup_roles` example in local mode answering `change-small.json`, start to exit, against")
+print("`node benches/node/cold.mjs` answering the same event (hyperfine; peak RSS from GNU time).\n")
+print("| | median | mean ± σ | peak memory |")
+print("|---|---|---|---|")
+print(f"| rust | {rust['median'] * 1000:.2f} ms | {rust['mean'] * 1000:.2f} ± {rust['stddev'] * 1000:.2f} ms | {memory['rust_kb'] / 1024:.1f} MiB |")
+print(f"| node | {js['median'] * 1000:.2f} ms | {js['mean'] * 1000:.2f} ± {js['stddev'] * 1000:.2f} ms | {memory['node_kb'] / 1024:.1f} MiB |")
+print(f"\nnode / rust: {js['median'] / rust['median']:.1f}x the time, {memory['node_kb'] / memory['rust_kb']:.1f}x the memory (targets: 10x faster, a fraction of the memory).")
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
+if os.path.exists(notes):
+    print()
+    with open(notes) as f:
+        print(f.read().rstrip())
