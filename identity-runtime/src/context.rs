@@ -10,7 +10,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{InvocationError, describe_json_error};
+use crate::error::{InvocationError, parse_json, parse_json_str};
 use crate::metadata::{AppMetadata, UserMetadata};
 
 /// What Netlify tells the function about the Identity instance and the caller.
@@ -116,11 +116,9 @@ impl ClientContext {
         let json = decode_base64(netlify.trim()).ok_or_else(|| {
             InvocationError::ClientContext("`custom.netlify` is not valid base64".into())
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&json);
-        serde_path_to_error::deserialize(de).map_err(|err| {
+        parse_json(&json).map_err(|err| {
             InvocationError::ClientContext(format!(
-                "`custom.netlify` is not the expected JSON: {}",
-                describe_json_error(&err)
+                "`custom.netlify` is not the expected JSON: {err}"
             ))
         })
     }
@@ -138,11 +136,9 @@ impl ClientContext {
         let Some(raw) = request_context else {
             return Ok(None);
         };
-        let de = &mut serde_json::Deserializer::from_str(raw.get());
-        let local: LocalContext = serde_path_to_error::deserialize(de).map_err(|err| {
+        let local: LocalContext = parse_json_str(raw.get()).map_err(|err| {
             InvocationError::ClientContext(format!(
-                "`requestContext` is not the expected JSON: {}",
-                describe_json_error(&err)
+                "`requestContext` is not the expected JSON: {err}"
             ))
         })?;
         if let Some(netlify) = local.custom.and_then(|custom| custom.netlify) {

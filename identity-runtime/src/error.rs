@@ -102,6 +102,30 @@ impl ErrorBody<'_> {
     }
 }
 
+/// Parses JSON bytes. The common case pays nothing for error paths: only when parsing fails is
+/// the input parsed again with path tracking, to say where (`at user.created_at`).
+pub(crate) fn parse_json<'de, T: serde::Deserialize<'de>>(json: &'de [u8]) -> Result<T, String> {
+    serde_json::from_slice(json)
+        .map_err(|first| explain::<_, T>(serde_json::Deserializer::from_slice(json), &first))
+}
+
+/// [`parse_json`] for text already known to be UTF-8.
+pub(crate) fn parse_json_str<'de, T: serde::Deserialize<'de>>(json: &'de str) -> Result<T, String> {
+    serde_json::from_str(json)
+        .map_err(|first| explain::<_, T>(serde_json::Deserializer::from_str(json), &first))
+}
+
+fn explain<'de, R, T>(mut de: serde_json::Deserializer<R>, first: &serde_json::Error) -> String
+where
+    R: serde_json::de::Read<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(err) => describe_json_error(&err),
+        Ok(_) => redact_quoted(&first.to_string()),
+    }
+}
+
 /// Describes a JSON error with the path where it happened, without echoing values: serde quotes
 /// offending strings in its messages, and a misplaced token must not reach a log.
 pub(crate) fn describe_json_error(err: &serde_path_to_error::Error<serde_json::Error>) -> String {

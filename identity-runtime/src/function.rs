@@ -11,7 +11,7 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
-use crate::error::{ErrorBody, InvocationError, describe_json_error};
+use crate::error::{ErrorBody, InvocationError};
 use crate::event::{EventKind, IdentityEvent};
 use crate::faults::Faults;
 use crate::invocation::Invocation;
@@ -357,12 +357,7 @@ fn parse_payload(body: &[u8]) -> Result<IdentityEvent, InvocationError> {
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_str(body);
-    let payload = serde_path_to_error::deserialize(&mut *de)
-        .map_err(|err| InvocationError::InvalidPayload(describe_json_error(&err)))?;
-    de.end()
-        .map_err(|err| InvocationError::InvalidPayload(err.to_string()))?;
-    Ok(payload)
+    crate::error::parse_json_str(body).map_err(InvocationError::InvalidPayload)
 }
 
 /// Polls the handler's future, turning a panic into an error with the panic's message, so one

@@ -184,6 +184,9 @@ fn headers<'de, D: Deserializer<'de>>(
     Ok(raw
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(name, value)| Some((name.to_ascii_lowercase(), value?)))
+        .filter_map(|(mut name, value)| {
+            name.make_ascii_lowercase();
+            Some((name, value?))
+        })
         .collect())
 }
