@@ -2,7 +2,8 @@
 expansion written by hand, and the macro crate's own build. Prints JSON; `benches/run` calls it.
 
 Both crates share the workspace's target directory, so dependencies are built once; each
-measurement is hyperfine's median of rebuilding the crate alone after touching its source."""
+measurement is hyperfine's median of rebuilding the crate alone after touching its source,
+with incremental compilation off so that every run compiles the whole crate."""
 import json
 import os
 import subprocess
@@ -71,7 +72,7 @@ def make(name, annotated):
 
 def median_seconds(crate, label, prepare):
     out = os.path.join(work, f"{label}.json")
-    env = dict(os.environ, CARGO_TARGET_DIR=target)
+    env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0")
     subprocess.run(["cargo", "build", "--quiet", "--offline"], cwd=crate, env=env, check=True)
     subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "1", "--runs", runs,
                     "--prepare", prepare, "--export-json", out,
@@ -87,7 +88,7 @@ result = {
     "annotated_s": median_seconds(annotated, "annotated", f"touch {annotated}/src/lib.rs"),
     "handwritten_s": median_seconds(handwritten, "handwritten", f"touch {handwritten}/src/lib.rs"),
 }
-env = dict(os.environ, CARGO_TARGET_DIR=target)
+env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0")
 subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "1", "--runs", runs,
                 "--prepare", "cargo clean --quiet -p identity-macros",
                 "--export-json", os.path.join(work, "macros.json"),
