@@ -29,9 +29,12 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // The CLI runs in its own process group, with the function proxies below it.
+        // The CLI runs in its own process group, with the function proxies below it. `--` is
+        // required: without it procps turned `kill -TERM -1234` into kill(-1) or kill(-2), and
+        // kill(-1) is every process on the machine.
+        let group = format!("-{}", self.child.id());
         let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.child.id())])
+            .args(["-s", "TERM", "--", &group])
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
