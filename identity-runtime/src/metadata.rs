@@ -4,13 +4,14 @@
 //! merge (PROTOCOL.md, "The answer GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::strict::{Key, StrictValue};
+use crate::strict::StrictValue;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -61,7 +62,7 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
         let mut provider: Option<Option<String>> = None;
         let mut roles: Option<Option<Vec<String>>> = None;
         let mut other = Map::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match &*key {
                 "provider" if provider.is_some() => {
                     return Err(de::Error::duplicate_field("provider"));

@@ -1,6 +1,7 @@
 //! The user an identity event is about.
 
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 use crate::change::MetadataChange;
 use crate::metadata::{AppMetadata, UserMetadata};
-use crate::strict::{Key, StrictValue};
+use crate::strict::StrictValue;
 
 /// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
 ///
@@ -119,7 +120,7 @@ impl<'de> Visitor<'de> for UserVisitor {
         let mut email_change_sent_at = None;
         let mut last_sign_in_at = None;
         let mut other = Map::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match &*key {
                 "id" => once(&mut id, map.next_value()?, "id")?,
                 "aud" => once(&mut aud, map.next_value()?, "aud")?,
