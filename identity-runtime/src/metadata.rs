@@ -4,14 +4,8 @@
 //! merge (PROTOCOL.md, "The answer GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-use crate::strict::StrictValue;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -27,7 +21,7 @@ use crate::strict::StrictValue;
 /// assert!(meta.has_role("admin"));
 /// assert_eq!(meta.other["plan"], "pro");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppMetadata {
     /// `"email"` for password signups, else the external provider's name (`"github"`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,54 +31,8 @@ pub struct AppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every other key, kept as it came.
-    #[serde(flatten)]
+    #[serde(flatten, deserialize_with = "crate::strict::map")]
     pub other: Map<String, Value>,
-}
-
-// Written out rather than derived with `#[serde(flatten)]`, which buffers the whole object
-// before deserialising it again (see `User`).
-impl<'de> Deserialize<'de> for AppMetadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(AppMetadataVisitor)
-    }
-}
-
-struct AppMetadataVisitor;
-
-impl<'de> Visitor<'de> for AppMetadataVisitor {
-    type Value = AppMetadata;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct AppMetadata")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppMetadata, A::Error> {
-        let mut provider: Option<Option<String>> = None;
-        let mut roles: Option<Option<Vec<String>>> = None;
-        let mut other = Map::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match &*key {
-                "provider" if provider.is_some() => {
-                    return Err(de::Error::duplicate_field("provider"));
-                }
-                "provider" => provider = Some(map.next_value()?),
-                "roles" if roles.is_some() => return Err(de::Error::duplicate_field("roles")),
-                "roles" => roles = Some(map.next_value()?),
-                _ => {
-                    let StrictValue(value) = map.next_value()?;
-                    if other.contains_key(&*key) {
-                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-                    }
-                    other.insert(key.into_owned(), value);
-                }
-            }
-        }
-        Ok(AppMetadata {
-            provider: provider.flatten(),
-            roles: roles.flatten(),
-            other,
-        })
-    }
 }
 
 impl AppMetadata {

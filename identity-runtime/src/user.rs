@@ -1,17 +1,12 @@
 //! The user an identity event is about.
 
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::change::MetadataChange;
 use crate::metadata::{AppMetadata, UserMetadata};
-use crate::strict::StrictValue;
 
 /// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
 ///
@@ -30,7 +25,7 @@ use crate::strict::StrictValue;
 /// assert_eq!(user.email_domain(), Some("example.com"));
 /// assert!(user.confirmed_at.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// The user's id.
     pub id: Uuid,
@@ -49,6 +44,7 @@ pub struct User {
     /// When the user was created.
     pub created_at: DateTime<Utc>,
     /// When the user was last updated. Netlify's CLI sends this misspelt as `update_at`.
+    #[serde(alias = "update_at")]
     pub updated_at: DateTime<Utc>,
     /// When the e-mail address was confirmed; absent in a `signup` event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,119 +68,8 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// Every other key, kept as it came.
-    #[serde(flatten)]
+    #[serde(flatten, deserialize_with = "crate::strict::map")]
     pub other: Map<String, Value>,
-}
-
-// Written out rather than derived: `#[serde(flatten)]` makes serde buffer the whole object before
-// deserialising it again, on every invocation. This visitor sends unknown keys to `other` as it
-// goes, refusing duplicates like the derive does for known fields.
-impl<'de> Deserialize<'de> for User {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(UserVisitor)
-    }
-}
-
-struct UserVisitor;
-
-/// Sets a field once; a second value is the derive's "duplicate field" error.
-fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
-    if slot.is_some() {
-        return Err(E::duplicate_field(name));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
-impl<'de> Visitor<'de> for UserVisitor {
-    type Value = User;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct User")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-        let mut id = None;
-        let mut aud = None;
-        let mut role = None;
-        let mut email = None;
-        let mut app_metadata = None;
-        let mut user_metadata = None;
-        let mut created_at = None;
-        let mut updated_at = None;
-        let mut confirmed_at = None;
-        let mut invited_at = None;
-        let mut confirmation_sent_at = None;
-        let mut recovery_sent_at = None;
-        let mut new_email = None;
-        let mut email_change_sent_at = None;
-        let mut last_sign_in_at = None;
-        let mut other = Map::new();
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match &*key {
-                "id" => once(&mut id, map.next_value()?, "id")?,
-                "aud" => once(&mut aud, map.next_value()?, "aud")?,
-                "role" => once(&mut role, map.next_value()?, "role")?,
-                "email" => once(&mut email, map.next_value()?, "email")?,
-                "app_metadata" => once(&mut app_metadata, map.next_value()?, "app_metadata")?,
-                "user_metadata" => once(&mut user_metadata, map.next_value()?, "user_metadata")?,
-                "created_at" => once(&mut created_at, map.next_value()?, "created_at")?,
-                "updated_at" | "update_at" => {
-                    once(&mut updated_at, map.next_value()?, "updated_at")?
-                }
-                "confirmed_at" => once(&mut confirmed_at, map.next_value()?, "confirmed_at")?,
-                "invited_at" => once(&mut invited_at, map.next_value()?, "invited_at")?,
-                "confirmation_sent_at" => {
-                    once(
-                        &mut confirmation_sent_at,
-                        map.next_value()?,
-                        "confirmation_sent_at",
-                    )?;
-                }
-                "recovery_sent_at" => {
-                    once(&mut recovery_sent_at, map.next_value()?, "recovery_sent_at")?;
-                }
-                "new_email" => once(&mut new_email, map.next_value()?, "new_email")?,
-                "email_change_sent_at" => {
-                    once(
-                        &mut email_change_sent_at,
-                        map.next_value()?,
-                        "email_change_sent_at",
-                    )?;
-                }
-                "last_sign_in_at" => {
-                    once(&mut last_sign_in_at, map.next_value()?, "last_sign_in_at")?
-                }
-                _ => {
-                    let StrictValue(value) = map.next_value()?;
-                    if other.contains_key(&*key) {
-                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-                    }
-                    other.insert(key.into_owned(), value);
-                }
-            }
-        }
-        Ok(User {
-            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-            aud: aud.unwrap_or_default(),
-            role: role.unwrap_or_default(),
-            email: email.ok_or_else(|| de::Error::missing_field("email"))?,
-            app_metadata: app_metadata.ok_or_else(|| de::Error::missing_field("app_metadata"))?,
-            user_metadata: user_metadata
-                .ok_or_else(|| de::Error::missing_field("user_metadata"))?,
-            created_at: created_at.ok_or_else(|| de::Error::missing_field("created_at"))?,
-            updated_at: updated_at.ok_or_else(|| de::Error::missing_field("updated_at"))?,
-            // `null` for an optional field is the same as its absence.
-            confirmed_at: confirmed_at.flatten(),
-            invited_at: invited_at.flatten(),
-            confirmation_sent_at: confirmation_sent_at.flatten(),
-            recovery_sent_at: recovery_sent_at.flatten(),
-            new_email: new_email.flatten(),
-            email_change_sent_at: email_change_sent_at.flatten(),
-            last_sign_in_at: last_sign_in_at.flatten(),
-            other,
-        })
-    }
 }
 
 impl User {
