@@ -23,6 +23,13 @@
 //! ([`IntoBackgroundOutcome`]). Setup that runs once per cold start is named with
 //! `setup = path` and reached through a [`State`] parameter.
 //!
+//! The attribute's options: `background`, `setup = path`, `deadline_ms = N` and `fail_open`
+//! ([`Faults`]), `allow_name_mismatch` (the naming check). With `IDENTITY_WEBHOOK_SECRET` set,
+//! every invocation must carry a valid GoTrue signature ([`Verification`]). GoTrue retries
+//! failed answers; [`EventKey`] keys side effects so they happen once. The generated
+//! `IDENTITY_FUNCTION` ([`IdentityFunction`]) runs the whole path in-process for tests, with
+//! the helpers of [`testing`].
+//!
 //! How the platform behaves, and what the framework does about it, is in the README.
 
 // Nothing that comes from outside the process may be unwrapped.
