@@ -44,8 +44,12 @@ mod unchanged {
     use identity_runtime::{MetadataChange, User, identity_event};
     #[identity_event(signup)]
     fn unchanged(user: &User) -> MetadataChange {
-        // Adding a role twice and removing an absent one are no edits.
-        user.change().remove_role("ghost").remove_app("ghost")
+        // Removing what is absent and setting a value the user already has are no edits.
+        user.change()
+            .remove_role("ghost")
+            .remove_app("ghost")
+            .remove_user("ghost")
+            .set_user("full_name", "Test Person")
     }
 }
 

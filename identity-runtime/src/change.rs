@@ -185,20 +185,20 @@ impl MetadataChange {
 
     /// The JSON body this change answers with, or `None` when nothing changed.
     pub fn to_body(&self) -> Option<Value> {
-        self.body_bytes()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        // Maps with string keys and JSON values always convert.
+        self.body().and_then(|body| serde_json::to_value(body).ok())
     }
 
-    /// The body as bytes: only the edited objects, each complete.
-    pub(crate) fn body_bytes(&self) -> Option<Vec<u8>> {
-        if !self.is_changed() {
-            return None;
-        }
-        let body = Body {
+    /// The body as text, as it is answered: only the edited objects, each complete.
+    pub(crate) fn body_text(&self) -> Option<String> {
+        self.body()
+            .and_then(|body| serde_json::to_string(&body).ok())
+    }
+
+    fn body(&self) -> Option<Body<'_>> {
+        self.is_changed().then(|| Body {
             app_metadata: self.app_changed.then_some(&self.app),
             user_metadata: self.user_changed.then_some(&self.user),
-        };
-        // Serialising maps with string keys and JSON values cannot fail.
-        serde_json::to_vec(&body).ok()
+        })
     }
 }

@@ -296,8 +296,8 @@ impl IdentityFunction {
                 if let Some(misuse) = change.misuse() {
                     return self.respond(Outcome::Fault(misuse.to_owned()));
                 }
-                match change.body_bytes() {
-                    Some(body) => Response::json(200, String::from_utf8_lossy(&body).into_owned()),
+                match change.body_text() {
+                    Some(body) => Response::json(200, body),
                     None => Response::no_content(),
                 }
             }
@@ -351,8 +351,7 @@ fn parse_payload(body: &[u8]) -> Result<IdentityEvent, InvocationError> {
     let body = std::str::from_utf8(body).map_err(|err| InvocationError::BodyNotUtf8 {
         offset: err.valid_up_to(),
     })?;
-    let first = body.bytes().find(|b| !b.is_ascii_whitespace());
-    if first != Some(b'{') {
+    if !crate::request::starts_with_object(body.as_bytes()) {
         return Err(InvocationError::InvalidPayload(
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));

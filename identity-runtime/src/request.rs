@@ -161,7 +161,9 @@ impl fmt::Debug for Request {
     }
 }
 
-fn starts_with_object(bytes: &[u8]) -> bool {
+/// Whether the first non-blank byte opens a JSON object: serde reads structs from arrays too, by
+/// position, which no sender means.
+pub(crate) fn starts_with_object(bytes: &[u8]) -> bool {
     bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())
