@@ -82,9 +82,9 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
         quote_spanned!(ret_span=> ::identity_runtime::__private::into_outcome(__identity_return))
     };
     quote! {{
-        fn __identity_handler(
-            __invocation: &::identity_runtime::__private::Invocation,
-        ) -> ::identity_runtime::__private::HandlerFuture<'_> {
+        fn __identity_handler<'__identity_a>(
+            __invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>,
+        ) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {
             ::identity_runtime::__private::Box::pin(async move {
                 #(#bindings)*
                 let __identity_return = #call;

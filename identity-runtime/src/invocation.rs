@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 use std::ops::Deref;
 
 use crate::context::ClientContext;
+use crate::envelope::Envelope;
 use crate::error::InvocationError;
 use crate::event::IdentityEvent;
 use crate::event_key::EventKey;
@@ -12,30 +13,40 @@ use crate::outcome::Outcome;
 use crate::request::Request;
 use crate::user::User;
 
-/// One invocation: the parsed request and payload. Handler parameters are taken from it.
+/// One invocation: the event as sent, what was read of it, and the payload. Handler parameters
+/// are taken from it; what no parameter asks for is never built.
 #[doc(hidden)]
-pub struct Invocation {
-    pub(crate) request: Request,
+pub struct Invocation<'e> {
+    /// The Lambda event as sent, for a handler that takes `&Request`.
+    pub(crate) raw: &'e [u8],
+    pub(crate) envelope: Envelope<'e>,
+    pub(crate) request: OnceCell<Result<Request, InvocationError>>,
     pub(crate) event: IdentityEvent,
-    pub(crate) lambda_netlify: Option<String>,
+    pub(crate) lambda_netlify: Option<&'e str>,
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
     pub(crate) event_key: OnceCell<EventKey>,
 }
 
-impl Invocation {
+impl Invocation<'_> {
     /// The client context, decoded on first use only: handlers that do not ask for it do not
     /// pay for it, and cannot be failed by it.
     fn client_context(&self) -> Result<Option<&ClientContext>, InvocationError> {
         self.client_context
             .get_or_init(|| {
-                ClientContext::locate(
-                    self.lambda_netlify.as_deref(),
-                    self.request.request_context.as_deref(),
-                )
+                ClientContext::locate(self.lambda_netlify, self.envelope.request_context)
             })
             .as_ref()
             .map(Option::as_ref)
+            .map_err(Clone::clone)
+    }
+
+    /// The whole request, built on first use only. The event was read once already, so this
+    /// cannot fail for any event that reached a handler; if it did, the invocation is refused.
+    fn request(&self) -> Result<&Request, InvocationError> {
+        self.request
+            .get_or_init(|| Request::from_slice(self.raw))
+            .as_ref()
             .map_err(Clone::clone)
     }
 }
@@ -61,17 +72,17 @@ impl From<Rejection> for Outcome {
 }
 
 impl<'a> FromInvocation<'a> for &'a EventKey {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         // Hashed on first use only; the body decoded again, since it was read successfully.
         Ok(invocation.event_key.get_or_init(|| {
-            let body = invocation.request.body_bytes().unwrap_or_default();
+            let body = invocation.envelope.body_bytes().unwrap_or_default();
             EventKey::of(&body)
         }))
     }
 }
 
 impl<'a> FromInvocation<'a> for EventKey {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         <&EventKey>::from_invocation(invocation).cloned()
     }
 }
@@ -94,41 +105,41 @@ impl<'a> FromInvocation<'a> for EventKey {
 pub trait FromInvocation<'a>: Sized {
     /// Takes the parameter from the invocation.
     #[doc(hidden)]
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection>;
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection>;
 }
 
 impl<'a> FromInvocation<'a> for &'a User {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         Ok(&invocation.event.user)
     }
 }
 
 impl<'a> FromInvocation<'a> for User {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         Ok(invocation.event.user.clone())
     }
 }
 
 impl<'a> FromInvocation<'a> for &'a IdentityEvent {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         Ok(&invocation.event)
     }
 }
 
 impl<'a> FromInvocation<'a> for IdentityEvent {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         Ok(invocation.event.clone())
     }
 }
 
 impl<'a> FromInvocation<'a> for Option<&'a ClientContext> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         invocation.client_context().map_err(Rejection::Invalid)
     }
 }
 
 impl<'a> FromInvocation<'a> for Option<ClientContext> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         invocation
             .client_context()
             .map(|context| context.cloned())
@@ -137,8 +148,8 @@ impl<'a> FromInvocation<'a> for Option<ClientContext> {
 }
 
 impl<'a> FromInvocation<'a> for &'a Request {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
-        Ok(&invocation.request)
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
+        invocation.request().map_err(Rejection::Invalid)
     }
 }
 
@@ -175,7 +186,7 @@ impl<T> Deref for State<'_, T> {
 }
 
 impl<'a, T: Any + Send + Sync> FromInvocation<'a> for State<'a, T> {
-    fn from_invocation(invocation: &'a Invocation) -> Result<Self, Rejection> {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         // The macro checks at compile time that `setup` builds a `T`; this cannot fail for
         // generated code.
         invocation

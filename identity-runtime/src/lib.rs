@@ -38,6 +38,7 @@
 mod change;
 mod context;
 mod deny;
+mod envelope;
 mod error;
 mod event;
 mod event_key;

@@ -77,9 +77,7 @@ impl Request {
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
-        let de = &mut serde_json::Deserializer::from_slice(event);
-        serde_path_to_error::deserialize(de)
-            .map_err(|err| InvocationError::NotAnEvent(crate::error::describe_json_error(&err)))
+        crate::error::parse_json(event).map_err(InvocationError::NotAnEvent)
     }
 
     /// The value of a header, by case-insensitive name.
@@ -105,30 +103,38 @@ impl Request {
     /// [`InvocationError::BodyMissing`] when there is no body or it is empty,
     /// [`InvocationError::InvalidBase64`] when a base64-flagged body does not decode.
     pub fn body_bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, InvocationError> {
-        let body = match self.body.as_deref() {
-            Some(body) if !body.is_empty() => body,
-            _ => return Err(InvocationError::BodyMissing),
-        };
-        // Refuse before decoding: base64 carries 3 bytes in 4 characters.
-        let encoded_limit = if self.is_base64_encoded {
-            MAX_BODY_BYTES.div_ceil(3) * 4
-        } else {
-            MAX_BODY_BYTES
-        };
-        if body.len() > encoded_limit {
-            return Err(InvocationError::BodyTooLarge {
-                size: body.len(),
-                limit: MAX_BODY_BYTES,
-            });
-        }
-        if self.is_base64_encoded {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(body.trim())
-                .map_err(|err| InvocationError::InvalidBase64(err.to_string()))?;
-            Ok(bytes.into())
-        } else {
-            Ok(body.as_bytes().into())
-        }
+        decode_body(self.body.as_deref(), self.is_base64_encoded)
+    }
+}
+
+/// A body as sent, decoded from base64 when flagged so; the 6 MB limit is checked first.
+pub(crate) fn decode_body(
+    body: Option<&str>,
+    base64: bool,
+) -> Result<std::borrow::Cow<'_, [u8]>, InvocationError> {
+    let body = match body {
+        Some(body) if !body.is_empty() => body,
+        _ => return Err(InvocationError::BodyMissing),
+    };
+    // Refuse before decoding: base64 carries 3 bytes in 4 characters.
+    let encoded_limit = if base64 {
+        MAX_BODY_BYTES.div_ceil(3) * 4
+    } else {
+        MAX_BODY_BYTES
+    };
+    if body.len() > encoded_limit {
+        return Err(InvocationError::BodyTooLarge {
+            size: body.len(),
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    if base64 {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(body.trim())
+            .map_err(|err| InvocationError::InvalidBase64(err.to_string()))?;
+        Ok(bytes.into())
+    } else {
+        Ok(body.as_bytes().into())
     }
 }
 

@@ -1,0 +1,231 @@
+//! What the invocation path reads of the Lambda event, borrowed from it.
+//!
+//! Every invocation needs the body, the base64 flag, the signature header and, when a handler
+//! asks for the client context, the request context. They are read here in one pass over the
+//! event, without copying what can be borrowed; the other keys [`Request`](crate::Request) knows
+//! are checked for their type in the same pass, so a malformed event is refused whether or not
+//! a handler asks for the request. The owned [`Request`](crate::Request) is built only for a
+//! handler that takes `&Request`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::InvocationError;
+use crate::request::decode_body;
+use crate::signature::SIGNATURE_HEADER;
+
+/// The event's keys the invocation path reads. Unknown keys are ignored, as `Request` ignores
+/// them; a known key given twice is refused (serde's derive).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Envelope<'e> {
+    #[expect(dead_code, reason = "checked for its type, not read")]
+    #[serde(default)]
+    path: Option<IsStr>,
+    #[expect(dead_code, reason = "checked for its type, not read")]
+    #[serde(default)]
+    http_method: Option<IsStr>,
+    #[serde(default, borrow)]
+    headers: Option<Headers<'e>>,
+    #[expect(dead_code, reason = "checked for its type, not read")]
+    #[serde(default)]
+    query_string_parameters: Option<StrMap>,
+    #[serde(default, borrow)]
+    body: Option<Text<'e>>,
+    #[serde(default)]
+    is_base64_encoded: Option<bool>,
+    #[expect(dead_code, reason = "checked for its type, not read")]
+    #[serde(default)]
+    raw_url: Option<IsStr>,
+    #[serde(default, borrow)]
+    pub(crate) request_context: Option<&'e RawValue>,
+}
+
+impl<'e> Envelope<'e> {
+    /// Parses the event.
+    ///
+    /// # Errors
+    /// [`InvocationError::NotAnEvent`], naming the offending key, when the bytes are not a JSON
+    /// object of the Lambda event's shape.
+    pub(crate) fn from_slice(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
+        if !crate::request::starts_with_object(event) {
+            return Err(InvocationError::NotAnEvent(
+                "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
+            ));
+        }
+        crate::error::parse_json(event).map_err(InvocationError::NotAnEvent)
+    }
+
+    /// The body's bytes, decoded from base64 when the event says it is base64.
+    ///
+    /// # Errors
+    /// As [`Request::body_bytes`](crate::Request::body_bytes).
+    pub(crate) fn body_bytes(&self) -> Result<Cow<'_, [u8]>, InvocationError> {
+        decode_body(
+            self.body.as_ref().map(|body| &*body.0),
+            self.is_base64_encoded.unwrap_or(false),
+        )
+    }
+
+    /// The `x-webhook-signature` header, if sent.
+    pub(crate) fn signature(&self) -> Option<&str> {
+        self.headers
+            .as_ref()
+            .and_then(|headers| headers.signature.as_ref())
+            .map(|value| &*value.0)
+    }
+}
+
+/// A string, borrowed from the event unless it had escapes.
+pub(crate) struct Text<'e>(Cow<'e, str>);
+
+impl<'de: 'e, 'e> Deserialize<'de> for Text<'e> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor<'e>(std::marker::PhantomData<&'e ()>);
+        impl<'de: 'e, 'e> Visitor<'de> for TextVisitor<'e> {
+            type Value = Text<'e>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Text<'e>, E> {
+                Ok(Text(Cow::Borrowed(value)))
+            }
+            fn visit_str<E>(self, value: &str) -> Result<Text<'e>, E> {
+                Ok(Text(Cow::Owned(value.to_owned())))
+            }
+            fn visit_string<E>(self, value: String) -> Result<Text<'e>, E> {
+                Ok(Text(Cow::Owned(value)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A string whose value is not needed here: checked for its type, not kept.
+struct IsStr;
+
+impl<'de> Deserialize<'de> for IsStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IsStrVisitor;
+        impl Visitor<'_> for IsStrVisitor {
+            type Value = IsStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<IsStr, E> {
+                Ok(IsStr)
+            }
+        }
+        deserializer.deserialize_str(IsStrVisitor)
+    }
+}
+
+/// An object of strings, checked for its type, not kept: the query parameters.
+struct StrMap;
+
+impl<'de> Deserialize<'de> for StrMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrMapVisitor;
+        impl<'de> Visitor<'de> for StrMapVisitor {
+            type Value = StrMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrMap, A::Error> {
+                while map.next_entry::<IsStr, IsStr>()?.is_some() {}
+                Ok(StrMap)
+            }
+        }
+        deserializer.deserialize_map(StrMapVisitor)
+    }
+}
+
+/// The headers: an object of strings (or `null`, which Netlify's CLI sends for some), checked
+/// for their type; only the signature is kept. Names compare case-insensitively, as
+/// [`Request::header`](crate::Request::header) does; a signature sent twice is refused rather
+/// than one of the two picked.
+struct Headers<'e> {
+    signature: Option<Text<'e>>,
+}
+
+impl<'de: 'e, 'e> Deserialize<'de> for Headers<'e> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HeadersVisitor<'e>(std::marker::PhantomData<&'e ()>);
+        impl<'de: 'e, 'e> Visitor<'de> for HeadersVisitor<'e> {
+            type Value = Headers<'e>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Headers<'e>, A::Error> {
+                let mut signature = None;
+                while let Some(name) = map.next_key::<Text<'e>>()? {
+                    if name.0.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+                        let value: Option<Text<'e>> = map.next_value()?;
+                        if value.is_some() && signature.is_some() {
+                            return Err(de::Error::custom(format_args!(
+                                "`{SIGNATURE_HEADER}` is sent twice"
+                            )));
+                        }
+                        signature = signature.or(value);
+                    } else {
+                        map.next_value::<Option<IsStr>>()?;
+                    }
+                }
+                Ok(Headers { signature })
+            }
+        }
+        deserializer.deserialize_map(HeadersVisitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(json: &str) -> Result<Envelope<'_>, InvocationError> {
+        Envelope::from_slice(json.as_bytes())
+    }
+
+    #[test]
+    fn reads_the_body_and_the_signature_whatever_the_header_case() {
+        let event = envelope(
+            r#"{"headers": {"X-Webhook-Signature": "jwt", "x-nf-account-id": null},
+                "body": "{\"event\":\"signup\"}", "isBase64Encoded": false, "ignored": [1]}"#,
+        )
+        .unwrap();
+        assert_eq!(event.signature(), Some("jwt"));
+        assert_eq!(&*event.body_bytes().unwrap(), br#"{"event":"signup"}"#);
+    }
+
+    #[test]
+    fn refuses_a_signature_sent_twice() {
+        let err = envelope(r#"{"headers": {"x-webhook-signature": "a", "X-Webhook-Signature": "b"}, "body": "{}"}"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("sent twice"), "{err}");
+    }
+
+    #[test]
+    fn names_a_known_key_of_the_wrong_type() {
+        for (json, key) in [
+            (r#"{"headers": {"a": 1}, "body": "{}"}"#, "headers.a"),
+            (
+                r#"{"queryStringParameters": {"a": null}, "body": "{}"}"#,
+                "queryStringParameters.a",
+            ),
+            (r#"{"path": 7, "body": "{}"}"#, "path"),
+            (
+                r#"{"body": "{}", "isBase64Encoded": "yes"}"#,
+                "isBase64Encoded",
+            ),
+            (r#"{"body": "{}", "body": "{}"}"#, "body"),
+        ] {
+            let err = envelope(json).err().unwrap().to_string();
+            assert!(err.contains(key), "{json}: {err}");
+        }
+    }
+}
