@@ -84,7 +84,7 @@ fn user() -> impl Strategy<Value = User> {
         ".{0,8}",
         "[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,3}",
         app_metadata(),
-        json_map(&[]).prop_map(UserMetadata),
+        json_map(&[]).prop_map(UserMetadata::from),
         timestamp(),
         timestamp(),
     );
@@ -181,7 +181,7 @@ proptest! {
                 prop_assert!(app.has_role(role));
             }
         }
-        for (key, value) in &user.user_metadata.0 {
+        for (key, value) in user.user_metadata.as_map() {
             if !named_user.contains(key) {
                 prop_assert_eq!(change.user_metadata().get(key), Some(value));
             }

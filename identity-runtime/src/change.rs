@@ -7,7 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::metadata::{AppMetadata, UserMetadata};
+use crate::metadata::AppMetadata;
+use crate::user_metadata::UserMetadata;
 
 /// Edits of a user's metadata, answered as a 200 with the complete edited objects.
 ///
@@ -37,6 +38,9 @@ pub struct MetadataChange {
     user_changed: bool,
     /// The first edit that could not be applied; answering such a change is a fault.
     misuse: Option<String>,
+    /// Why `user_metadata` could not be edited: it arrived with a duplicate key. Answering
+    /// such a change refuses the invocation (400), as reading the object does.
+    refused: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +59,7 @@ impl MetadataChange {
             app_changed: false,
             user_changed: false,
             misuse: None,
+            refused: None,
         }
     }
 
@@ -128,16 +133,28 @@ impl MetadataChange {
     pub fn set_user(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         let key = key.into();
         let value = value.into();
-        if self.user.0.get(&key) != Some(&value) {
-            self.user.0.insert(key, value);
-            self.user_changed = true;
+        match self.user.map_mut() {
+            Ok(map) => {
+                if map.get(&key) != Some(&value) {
+                    map.insert(key, value);
+                    self.user_changed = true;
+                }
+            }
+            Err(refusal) => {
+                self.refused.get_or_insert(refusal);
+            }
         }
         self
     }
 
     /// Removes a key of `user_metadata`.
     pub fn remove_user(mut self, key: &str) -> Self {
-        self.user_changed |= self.user.0.remove(key).is_some();
+        match self.user.map_mut() {
+            Ok(map) => self.user_changed |= map.remove(key).is_some(),
+            Err(refusal) => {
+                self.refused.get_or_insert(refusal);
+            }
+        }
         self
     }
 
@@ -181,6 +198,11 @@ impl MetadataChange {
     /// Why this change cannot be answered, if an edit was misused.
     pub fn misuse(&self) -> Option<&str> {
         self.misuse.as_deref()
+    }
+
+    /// Why the user's `user_metadata` was refused, when an edit found a duplicate key in it.
+    pub(crate) fn refusal(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 
     /// The JSON body this change answers with, or `None` when nothing changed.

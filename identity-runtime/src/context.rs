@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{InvocationError, parse_json, parse_json_str};
-use crate::metadata::{AppMetadata, UserMetadata};
+use crate::metadata::AppMetadata;
+use crate::user_metadata::UserMetadata;
 
 /// What Netlify tells the function about the Identity instance and the caller.
 ///

@@ -3,10 +3,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
-use crate::user::User;
+use crate::strict::Key;
+use crate::user::{ReceivedUser, User};
 
 /// An identity event: what happened to the user.
 ///
@@ -119,4 +121,51 @@ pub struct IdentityEvent {
     pub instance_id: Option<Uuid>,
     /// The user the event is about.
     pub user: User,
+}
+
+/// The payload as an invocation reads it: the user through [`ReceivedUser`], so that its
+/// `user_metadata` is parsed only when a handler reads it. Otherwise as [`IdentityEvent`]'s
+/// derive reads it: unknown keys ignored, a known key twice refused.
+pub(crate) struct ReceivedEvent(pub(crate) IdentityEvent);
+
+impl<'de> Deserialize<'de> for ReceivedEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ReceivedEventVisitor)
+    }
+}
+
+struct ReceivedEventVisitor;
+
+impl<'de> Visitor<'de> for ReceivedEventVisitor {
+    type Value = ReceivedEvent;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct IdentityEvent")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReceivedEvent, A::Error> {
+        let mut event = None;
+        let mut instance_id: Option<Option<Uuid>> = None;
+        let mut user = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "event" if event.is_some() => return Err(de::Error::duplicate_field("event")),
+                "event" => event = Some(map.next_value()?),
+                "instance_id" if instance_id.is_some() => {
+                    return Err(de::Error::duplicate_field("instance_id"));
+                }
+                "instance_id" => instance_id = Some(map.next_value()?),
+                "user" if user.is_some() => return Err(de::Error::duplicate_field("user")),
+                "user" => user = Some(map.next_value::<ReceivedUser>()?.0),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(ReceivedEvent(IdentityEvent {
+            event: event.ok_or_else(|| de::Error::missing_field("event"))?,
+            instance_id: instance_id.flatten(),
+            user: user.ok_or_else(|| de::Error::missing_field("user"))?,
+        }))
+    }
 }

@@ -13,7 +13,7 @@ use tokio::sync::OnceCell;
 
 use crate::envelope::Envelope;
 use crate::error::{ErrorBody, InvocationError};
-use crate::event::{EventKind, IdentityEvent};
+use crate::event::{EventKind, IdentityEvent, ReceivedEvent};
 use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
@@ -168,6 +168,11 @@ impl IdentityFunction {
                 deadline.as_millis()
             )),
         };
+        // `user_metadata` is parsed when first read; a duplicate key found then refuses the
+        // invocation, whatever the handler made of the object it saw as empty.
+        if let Some(refusal) = invocation.event.user.user_metadata.refusal() {
+            return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
+        }
         self.respond(outcome)
     }
 
@@ -297,6 +302,9 @@ impl IdentityFunction {
         match outcome {
             Outcome::Allow => Response::no_content(),
             Outcome::Change(change) => {
+                if let Some(refusal) = change.refusal() {
+                    return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
+                }
                 if let Some(misuse) = change.misuse() {
                     return self.respond(Outcome::Fault(misuse.to_owned()));
                 }
@@ -360,7 +368,18 @@ fn parse_payload(body: &[u8]) -> Result<IdentityEvent, InvocationError> {
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
-    crate::error::parse_json_str(body).map_err(InvocationError::InvalidPayload)
+    crate::error::parse_json_str::<ReceivedEvent>(body)
+        .map(|received| received.0)
+        .map_err(InvocationError::InvalidPayload)
+}
+
+/// The refusal of a `user_metadata` found when it was read, with the path from the payload's
+/// top, as a refusal found while parsing the payload says it.
+fn refused_user_metadata(refusal: &str) -> InvocationError {
+    InvocationError::InvalidPayload(match refusal.strip_prefix("at `") {
+        Some(inner) => format!("at `user.user_metadata.{inner}"),
+        None => format!("at `user.user_metadata`: {refusal}"),
+    })
 }
 
 /// Polls the handler's future, turning a panic into an error with the panic's message, so one

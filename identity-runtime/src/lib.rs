@@ -56,6 +56,7 @@ mod signature;
 mod strict;
 pub mod testing;
 mod user;
+mod user_metadata;
 
 /// Turns a function into a Netlify Identity event function. See the crate documentation and
 /// the README for the arguments, parameters and return types.
@@ -81,7 +82,7 @@ pub use event_key::EventKey;
 pub use faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
 pub use function::IdentityFunction;
 pub use invocation::{FromInvocation, State};
-pub use metadata::{AppMetadata, UserMetadata};
+pub use metadata::AppMetadata;
 pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
 pub use request::{MAX_BODY_BYTES, Request};
 pub use response::Response;
@@ -91,6 +92,7 @@ pub use signature::{
     Verification,
 };
 pub use user::User;
+pub use user_metadata::UserMetadata;
 
 /// What generated code uses. Not public API: it changes without notice.
 #[doc(hidden)]

@@ -1,11 +1,16 @@
-//! The two metadata objects of a user: `app_metadata` and `user_metadata`.
+//! A user's `app_metadata` (`user_metadata` is in its own module).
 //!
 //! Netlify Identity *replaces* a metadata object with whatever a function returns; it does not
 //! merge (PROTOCOL.md, "The answer GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+
+use crate::strict::{Key, StrictValue};
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -21,7 +26,7 @@ use serde_json::{Map, Value};
 /// assert!(meta.has_role("admin"));
 /// assert_eq!(meta.other["plan"], "pro");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AppMetadata {
     /// `"email"` for password signups, else the external provider's name (`"github"`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,8 +36,54 @@ pub struct AppMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every other key, kept as it came.
-    #[serde(flatten, deserialize_with = "crate::strict::map")]
+    #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+// Written out rather than derived with `#[serde(flatten)]`, which buffers the whole object
+// before deserialising it again (see `User`).
+impl<'de> Deserialize<'de> for AppMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(AppMetadataVisitor)
+    }
+}
+
+struct AppMetadataVisitor;
+
+impl<'de> Visitor<'de> for AppMetadataVisitor {
+    type Value = AppMetadata;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct AppMetadata")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppMetadata, A::Error> {
+        let mut provider: Option<Option<String>> = None;
+        let mut roles: Option<Option<Vec<String>>> = None;
+        let mut other = Map::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "provider" if provider.is_some() => {
+                    return Err(de::Error::duplicate_field("provider"));
+                }
+                "provider" => provider = Some(map.next_value()?),
+                "roles" if roles.is_some() => return Err(de::Error::duplicate_field("roles")),
+                "roles" => roles = Some(map.next_value()?),
+                _ => {
+                    let StrictValue(value) = map.next_value()?;
+                    if other.contains_key(&*key) {
+                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    other.insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(AppMetadata {
+            provider: provider.flatten(),
+            roles: roles.flatten(),
+            other,
+        })
+    }
 }
 
 impl AppMetadata {
@@ -66,46 +117,5 @@ impl AppMetadata {
     /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.other.get(key)
-    }
-}
-
-/// A user's `user_metadata`: what the user may edit themselves (name, avatar, preferences).
-///
-/// It is a JSON object; the keys Netlify's widget writes have accessors.
-///
-/// ```
-/// use identity_runtime::UserMetadata;
-///
-/// let meta: UserMetadata = serde_json::from_str(r#"{"full_name":"Ada","theme":"dark"}"#).unwrap();
-/// assert_eq!(meta.full_name(), Some("Ada"));
-/// assert_eq!(meta.get("theme").and_then(|v| v.as_str()), Some("dark"));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct UserMetadata(#[serde(deserialize_with = "crate::strict::map")] pub Map<String, Value>);
-
-impl UserMetadata {
-    /// `full_name`, as Netlify's identity widget sets it at signup.
-    pub fn full_name(&self) -> Option<&str> {
-        self.str("full_name")
-    }
-
-    /// `avatar_url`, as external providers fill it in.
-    pub fn avatar_url(&self) -> Option<&str> {
-        self.str("avatar_url")
-    }
-
-    /// The value of `key`, if present.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.get(key)
-    }
-
-    /// Whether no key is set.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn str(&self, key: &str) -> Option<&str> {
-        self.0.get(key).and_then(Value::as_str)
     }
 }

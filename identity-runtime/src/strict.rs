@@ -48,6 +48,15 @@ impl<'de> Visitor<'de> for MapVisitor {
     }
 }
 
+/// A JSON object that refuses duplicate keys, in it and in every object inside it.
+pub(crate) struct StrictMap(pub(crate) Map<String, Value>);
+
+impl<'de> de::Deserialize<'de> for StrictMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        map(deserializer).map(StrictMap)
+    }
+}
+
 /// A JSON value whose objects refuse duplicate keys.
 pub(crate) struct StrictValue(pub(crate) Value);
 
@@ -112,5 +121,37 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Value, A::Error> {
         MapVisitor.visit_map(access).map(Value::Object)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes. (serde's own `Cow<str>`
+/// always allocates.)
+pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(key)))
     }
 }

@@ -1,12 +1,18 @@
 //! The user an identity event is about.
 
 use chrono::{DateTime, Utc};
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::change::MetadataChange;
-use crate::metadata::{AppMetadata, UserMetadata};
+use crate::metadata::AppMetadata;
+use crate::strict::{Key, StrictValue};
+use crate::user_metadata::UserMetadata;
 
 /// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
 ///
@@ -25,7 +31,7 @@ use crate::metadata::{AppMetadata, UserMetadata};
 /// assert_eq!(user.email_domain(), Some("example.com"));
 /// assert!(user.confirmed_at.is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
     /// The user's id.
     pub id: Uuid,
@@ -44,7 +50,6 @@ pub struct User {
     /// When the user was created.
     pub created_at: DateTime<Utc>,
     /// When the user was last updated. Netlify's CLI sends this misspelt as `update_at`.
-    #[serde(alias = "update_at")]
     pub updated_at: DateTime<Utc>,
     /// When the e-mail address was confirmed; absent in a `signup` event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,8 +73,161 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// Every other key, kept as it came.
-    #[serde(flatten, deserialize_with = "crate::strict::map")]
+    #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+// Written out rather than derived: `#[serde(flatten)]` makes serde buffer the whole object before
+// deserialising it again, on every invocation. This visitor sends unknown keys to `other` as it
+// goes, refusing duplicates like the derive does for known fields.
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(UserVisitor { received: false })
+    }
+}
+
+/// A user as an invocation reads it: `user_metadata` is kept as text until a handler reads it
+/// (see [`UserMetadata`]). For serde_json's deserializers only.
+pub(crate) struct ReceivedUser(pub(crate) User);
+
+impl<'de> Deserialize<'de> for ReceivedUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(UserVisitor { received: true })
+            .map(ReceivedUser)
+    }
+}
+
+struct UserVisitor {
+    /// Whether `user_metadata` is kept as text.
+    received: bool,
+}
+
+/// Sets a field once; a second value is the derive's "duplicate field" error.
+fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for UserVisitor {
+    type Value = User;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("struct User")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+        let mut id = None;
+        let mut aud = None;
+        let mut role = None;
+        let mut email = None;
+        let mut app_metadata = None;
+        let mut user_metadata = None;
+        let mut created_at = None;
+        let mut updated_at = None;
+        let mut confirmed_at = None;
+        let mut invited_at = None;
+        let mut confirmation_sent_at = None;
+        let mut recovery_sent_at = None;
+        let mut new_email = None;
+        let mut email_change_sent_at = None;
+        let mut last_sign_in_at = None;
+        let mut other = Map::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "id" => once(&mut id, map.next_value()?, "id")?,
+                "aud" => once(&mut aud, map.next_value()?, "aud")?,
+                "role" => once(&mut role, map.next_value()?, "role")?,
+                "email" => once(&mut email, map.next_value()?, "email")?,
+                "app_metadata" => once(&mut app_metadata, map.next_value()?, "app_metadata")?,
+                "user_metadata" if self.received => {
+                    let value = map.next_value_seed(ReceivedMetadata)?;
+                    once(&mut user_metadata, value, "user_metadata")?;
+                }
+                "user_metadata" => once(&mut user_metadata, map.next_value()?, "user_metadata")?,
+                "created_at" => once(&mut created_at, map.next_value()?, "created_at")?,
+                "updated_at" | "update_at" => {
+                    once(&mut updated_at, map.next_value()?, "updated_at")?
+                }
+                "confirmed_at" => once(&mut confirmed_at, map.next_value()?, "confirmed_at")?,
+                "invited_at" => once(&mut invited_at, map.next_value()?, "invited_at")?,
+                "confirmation_sent_at" => {
+                    once(
+                        &mut confirmation_sent_at,
+                        map.next_value()?,
+                        "confirmation_sent_at",
+                    )?;
+                }
+                "recovery_sent_at" => {
+                    once(&mut recovery_sent_at, map.next_value()?, "recovery_sent_at")?;
+                }
+                "new_email" => once(&mut new_email, map.next_value()?, "new_email")?,
+                "email_change_sent_at" => {
+                    once(
+                        &mut email_change_sent_at,
+                        map.next_value()?,
+                        "email_change_sent_at",
+                    )?;
+                }
+                "last_sign_in_at" => {
+                    once(&mut last_sign_in_at, map.next_value()?, "last_sign_in_at")?
+                }
+                _ => {
+                    let StrictValue(value) = map.next_value()?;
+                    if other.contains_key(&*key) {
+                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    other.insert(key.into_owned(), value);
+                }
+            }
+        }
+        Ok(User {
+            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+            aud: aud.unwrap_or_default(),
+            role: role.unwrap_or_default(),
+            email: email.ok_or_else(|| de::Error::missing_field("email"))?,
+            app_metadata: app_metadata.ok_or_else(|| de::Error::missing_field("app_metadata"))?,
+            user_metadata: user_metadata
+                .ok_or_else(|| de::Error::missing_field("user_metadata"))?,
+            created_at: created_at.ok_or_else(|| de::Error::missing_field("created_at"))?,
+            updated_at: updated_at.ok_or_else(|| de::Error::missing_field("updated_at"))?,
+            // `null` for an optional field is the same as its absence.
+            confirmed_at: confirmed_at.flatten(),
+            invited_at: invited_at.flatten(),
+            confirmation_sent_at: confirmation_sent_at.flatten(),
+            recovery_sent_at: recovery_sent_at.flatten(),
+            new_email: new_email.flatten(),
+            email_change_sent_at: email_change_sent_at.flatten(),
+            last_sign_in_at: last_sign_in_at.flatten(),
+            other,
+        })
+    }
+}
+
+/// `user_metadata` kept as text; refused here, inside the value, when it is not an object, so
+/// that the error's path names it.
+struct ReceivedMetadata;
+
+impl<'de> de::DeserializeSeed<'de> for ReceivedMetadata {
+    type Value = UserMetadata;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<UserMetadata, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        // What the value is, for the error; a string's text is never echoed.
+        let unexpected = match raw.get().as_bytes().first() {
+            Some(b'[') => de::Unexpected::Seq,
+            Some(b'"') => de::Unexpected::Str("…"),
+            Some(b't') => de::Unexpected::Bool(true),
+            Some(b'f') => de::Unexpected::Bool(false),
+            Some(b'n') => de::Unexpected::Unit,
+            _ => de::Unexpected::Other("number"),
+        };
+        UserMetadata::received(raw)
+            .map_err(|_| de::Error::invalid_type(unexpected, &"a JSON object"))
+    }
 }
 
 impl User {

@@ -1,0 +1,254 @@
+//! A user's `user_metadata`, kept as the JSON text it arrived as until something reads it.
+//!
+//! `user_metadata` is whatever the user's own app stored: a login history, preferences, often
+//! many kilobytes that a validate or login function never looks at. Building a tree of JSON
+//! values from it on every invocation was most of the cost of a large event, so an invocation
+//! keeps the object's text (checked to be JSON, as the payload's parser skips over it) and
+//! parses it, refusing duplicate keys at any depth, the first time a handler reads it.
+
+use std::fmt;
+use std::sync::{Arc, LazyLock, OnceLock};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::strict::StrictMap;
+
+/// A user's `user_metadata`: what the user may edit themselves (name, avatar, preferences).
+///
+/// It is a JSON object; the keys Netlify's widget writes have accessors, every key is in
+/// [`as_map`](Self::as_map).
+///
+/// In an invocation it is read lazily: the object's text is kept and parsed the first time a
+/// handler reads it, so a handler that never does pays nothing for a large object. A duplicate
+/// key in it (at any depth) refuses the invocation with 400 `invalid_payload` when it is found,
+/// whatever the handler answered; until then the object reads as empty.
+///
+/// ```
+/// use identity_runtime::UserMetadata;
+///
+/// let meta: UserMetadata = serde_json::from_str(r#"{"full_name":"Ada","theme":"dark"}"#).unwrap();
+/// assert_eq!(meta.full_name(), Some("Ada"));
+/// assert_eq!(meta.get("theme").and_then(|v| v.as_str()), Some("dark"));
+/// assert_eq!(meta.as_map().len(), 2);
+/// ```
+#[derive(Clone)]
+pub struct UserMetadata(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// As it arrived in an invocation; shared by clones, so that a refusal found through a clone
+    /// (an owned `User` parameter, a change) is seen by the invocation too.
+    Received(Arc<Received>),
+    /// Built, deserialized or edited.
+    Map(Map<String, Value>),
+}
+
+struct Received {
+    raw: Box<RawValue>,
+    parsed: OnceLock<Result<Map<String, Value>, String>>,
+}
+
+impl Received {
+    fn parsed(&self) -> Result<&Map<String, Value>, &str> {
+        self.parsed
+            .get_or_init(|| {
+                crate::error::parse_json_str::<StrictMap>(self.raw.get()).map(|map| map.0)
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+
+impl UserMetadata {
+    /// Keeps an object's JSON text, to be parsed when first read.
+    ///
+    /// # Errors
+    /// When the text is not a JSON object.
+    pub(crate) fn received(raw: Box<RawValue>) -> Result<UserMetadata, &'static str> {
+        if !crate::request::starts_with_object(raw.get().as_bytes()) {
+            return Err("expected a JSON object");
+        }
+        Ok(UserMetadata(Repr::Received(Arc::new(Received {
+            raw,
+            parsed: OnceLock::new(),
+        }))))
+    }
+
+    /// `full_name`, as Netlify's identity widget sets it at signup.
+    pub fn full_name(&self) -> Option<&str> {
+        self.str("full_name")
+    }
+
+    /// `avatar_url`, as external providers fill it in.
+    pub fn avatar_url(&self) -> Option<&str> {
+        self.str("avatar_url")
+    }
+
+    /// The value of `key`, if present.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().get(key)
+    }
+
+    /// Whether no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.as_map().is_empty()
+    }
+
+    /// Every key and value.
+    ///
+    /// ```
+    /// # use identity_runtime::UserMetadata;
+    /// let meta = UserMetadata::from(serde_json::json!({"theme": "dark"}).as_object().unwrap().clone());
+    /// assert!(meta.as_map().contains_key("theme"));
+    /// ```
+    pub fn as_map(&self) -> &Map<String, Value> {
+        self.parsed().unwrap_or(&EMPTY)
+    }
+
+    /// The object as a map.
+    pub fn into_map(self) -> Map<String, Value> {
+        match self.0 {
+            Repr::Map(map) => map,
+            Repr::Received(received) => match Arc::try_unwrap(received) {
+                Ok(received) => {
+                    let _ = received.parsed();
+                    received
+                        .parsed
+                        .into_inner()
+                        .and_then(Result::ok)
+                        .unwrap_or_default()
+                }
+                Err(shared) => shared.parsed().cloned().unwrap_or_default(),
+            },
+        }
+    }
+
+    /// Why this object was refused (a duplicate key), once it was read and found so.
+    pub(crate) fn refusal(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Received(received) => received.parsed.get()?.as_ref().err().map(String::as_str),
+            Repr::Map(_) => None,
+        }
+    }
+
+    /// The map to edit, parsed first if it was not.
+    ///
+    /// # Errors
+    /// Why the object was refused, when it has a duplicate key.
+    pub(crate) fn map_mut(&mut self) -> Result<&mut Map<String, Value>, String> {
+        if let Repr::Received(received) = &self.0 {
+            let map = received.parsed().map_err(str::to_owned)?.clone();
+            self.0 = Repr::Map(map);
+        }
+        match &mut self.0 {
+            Repr::Map(map) => Ok(map),
+            // Made a map just above.
+            Repr::Received(_) => Err("user_metadata could not be edited".to_owned()),
+        }
+    }
+
+    fn parsed(&self) -> Result<&Map<String, Value>, &str> {
+        match &self.0 {
+            Repr::Received(received) => received.parsed(),
+            Repr::Map(map) => Ok(map),
+        }
+    }
+
+    fn str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Value::as_str)
+    }
+}
+
+impl Default for UserMetadata {
+    fn default() -> Self {
+        UserMetadata(Repr::Map(Map::new()))
+    }
+}
+
+impl From<Map<String, Value>> for UserMetadata {
+    fn from(map: Map<String, Value>) -> Self {
+        UserMetadata(Repr::Map(map))
+    }
+}
+
+impl PartialEq for UserMetadata {
+    fn eq(&self, other: &Self) -> bool {
+        self.parsed() == other.parsed()
+    }
+}
+
+impl fmt::Debug for UserMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parsed() {
+            Ok(map) => f.debug_tuple("UserMetadata").field(map).finish(),
+            Err(refusal) => f.debug_tuple("UserMetadata").field(&refusal).finish(),
+        }
+    }
+}
+
+impl Serialize for UserMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.parsed() {
+            Ok(map) => map.serialize(serializer),
+            Err(refusal) => Err(serde::ser::Error::custom(format_args!(
+                "user_metadata was refused: {refusal}"
+            ))),
+        }
+    }
+}
+
+/// Reads an object eagerly, refusing duplicate keys at any depth.
+impl<'de> Deserialize<'de> for UserMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        StrictMap::deserialize(deserializer).map(|map| UserMetadata(Repr::Map(map.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn received(json: &str) -> UserMetadata {
+        UserMetadata::received(RawValue::from_string(json.to_owned()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn reads_a_received_object_when_asked() {
+        let meta = received(r#"{"full_name": "Ada", "history": [{"at": 1}]}"#);
+        assert_eq!(meta.full_name(), Some("Ada"));
+        assert_eq!(
+            meta,
+            UserMetadata::from(
+                serde_json::from_str::<Map<String, Value>>(
+                    r#"{"full_name": "Ada", "history": [{"at": 1}]}"#
+                )
+                .unwrap()
+            )
+        );
+        assert!(meta.refusal().is_none());
+    }
+
+    #[test]
+    fn a_duplicate_key_is_found_on_first_read_and_seen_by_clones() {
+        let meta = received(r#"{"a": [{"b": 1, "b": 2}]}"#);
+        let clone = meta.clone();
+        assert!(meta.refusal().is_none(), "not read yet");
+        assert!(clone.get("a").is_none(), "a refused object reads as empty");
+        assert!(meta.refusal().unwrap().contains("duplicate key `b`"));
+        let mut edited = meta.clone();
+        assert!(edited.map_mut().is_err());
+        assert!(serde_json::to_string(&meta).is_err());
+    }
+
+    #[test]
+    fn refuses_anything_but_an_object() {
+        for json in ["[]", "null", "\"text\"", "1"] {
+            let raw = RawValue::from_string(json.to_owned()).unwrap();
+            assert!(UserMetadata::received(raw).is_err(), "{json}");
+        }
+    }
+}

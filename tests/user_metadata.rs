@@ -1,0 +1,114 @@
+//! `user_metadata` is parsed when a handler first reads it, not on every invocation: a large
+//! object a handler ignores costs nothing. A duplicate key in it is refused (400) as soon as
+//! anything reads it, through the user, an owned copy, or a change, whatever the handler then
+//! answered; a handler that never reads it is not refused for it.
+
+use identity_runtime::{EventKind, IdentityFunction, User, testing};
+use serde_json::{Value, json};
+
+mod ignores {
+    use identity_runtime::{User, identity_event};
+    #[identity_event(login)]
+    fn ignores(user: &User) {
+        let _ = &user.email;
+    }
+}
+
+mod reads_a_copy {
+    use identity_runtime::{User, identity_event};
+    /// An owned `User` is a copy of the invocation's; a refusal found through it still counts.
+    #[identity_event(login)]
+    fn reads_a_copy(user: User) {
+        let _ = user.user_metadata.get("prefs");
+    }
+}
+
+mod edits {
+    use identity_runtime::{MetadataChange, User, identity_event};
+    #[identity_event(login)]
+    fn edits(user: &User) -> MetadataChange {
+        user.change().set_user("seen", true)
+    }
+}
+
+/// A login event whose `user_metadata` is `metadata`, spliced in as text so that it can hold
+/// what a `Value` cannot: a duplicate key.
+fn event(metadata: &str) -> Vec<u8> {
+    let mut user: Value = serde_json::from_str::<Value>(&testing::sample_payload(EventKind::Login))
+        .unwrap()["user"]
+        .clone();
+    user["user_metadata"] = json!("METADATA");
+    let payload = json!({"event": "login", "user": user})
+        .to_string()
+        .replace(r#""METADATA""#, metadata);
+    testing::lambda_event(&payload)
+}
+
+const DUPLICATE: &str = r#"{"full_name": "Ada", "prefs": {"theme": "dark", "theme": "light"}}"#;
+const GOOD: &str = r#"{"full_name": "Ada", "prefs": {"theme": "dark"}}"#;
+
+fn answer(function: &'static IdentityFunction, metadata: &str) -> (u16, Value) {
+    let response = function.invoke_blocking(&event(metadata));
+    (
+        response.status_code,
+        response.body_json().unwrap_or(Value::Null),
+    )
+}
+
+#[test]
+fn a_duplicate_key_is_refused_once_read_through_a_copy() {
+    let (status, body) = answer(&reads_a_copy::IDENTITY_FUNCTION, DUPLICATE);
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_payload");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("at `user.user_metadata.prefs`: duplicate key `theme`"),
+        "{message}"
+    );
+    assert_eq!(answer(&reads_a_copy::IDENTITY_FUNCTION, GOOD).0, 204);
+}
+
+#[test]
+fn a_duplicate_key_is_refused_when_a_change_edits_the_object() {
+    let (status, body) = answer(&edits::IDENTITY_FUNCTION, DUPLICATE);
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_payload"))
+    );
+    let (status, body) = answer(&edits::IDENTITY_FUNCTION, GOOD);
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["user_metadata"],
+        json!({"full_name": "Ada", "prefs": {"theme": "dark"}, "seen": true})
+    );
+}
+
+#[test]
+fn a_handler_that_never_reads_the_object_is_not_refused_for_it() {
+    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, DUPLICATE).0, 204);
+}
+
+#[test]
+fn anything_but_an_object_is_refused_whether_read_or_not() {
+    for metadata in ["[]", "null", r#""text""#, "7", "true"] {
+        let (status, body) = answer(&ignores::IDENTITY_FUNCTION, metadata);
+        assert_eq!(status, 400, "{metadata}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("at `user.user_metadata`: invalid type")
+                && message.contains("expected a JSON object"),
+            "{metadata}: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_user_read_outside_an_invocation_is_checked_at_once() {
+    let payload: Value = serde_json::from_str(&testing::sample_payload(EventKind::Login)).unwrap();
+    let text = payload["user"].to_string().replace(
+        r#""user_metadata":{"full_name":"Test Person"}"#,
+        &format!(r#""user_metadata":{DUPLICATE}"#),
+    );
+    let err = serde_json::from_str::<User>(&text).unwrap_err();
+    assert!(err.to_string().contains("duplicate key `theme`"), "{err}");
+}
