@@ -7,11 +7,13 @@
 use std::fmt;
 
 use base64::Engine as _;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{InvocationError, parse_json, parse_json_str};
 use crate::metadata::AppMetadata;
+use crate::strict::{Key, StrictValue, insert_new, once};
 use crate::user_metadata::UserMetadata;
 
 /// What Netlify tells the function about the Identity instance and the caller.
@@ -42,8 +44,7 @@ pub struct ClientContext {
 }
 
 /// The GoTrue endpoint of the site and a short-lived admin token for it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(from = "EndpointObject")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IdentityEndpoint {
     /// The GoTrue endpoint, `https://<site>/.netlify/identity`.
     pub url: String,
@@ -84,7 +85,7 @@ impl fmt::Debug for AdminToken {
 }
 
 /// The claims of the caller's Identity JWT.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claims {
     /// The user's id.
     pub sub: String,
@@ -106,6 +107,58 @@ pub struct Claims {
     /// Every other claim.
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+// Written out rather than derived: `#[serde(flatten)]` buffers every claim before reading them
+// again, and a derived struct would also take a JSON array, by position.
+impl<'de> Deserialize<'de> for Claims {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ClaimsVisitor)
+    }
+}
+
+struct ClaimsVisitor;
+
+impl<'de> Visitor<'de> for ClaimsVisitor {
+    type Value = Claims;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of claims")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims, A::Error> {
+        let mut sub = None;
+        let mut email = None;
+        let mut exp = None;
+        let mut aud = None;
+        let mut app_metadata = None;
+        let mut user_metadata = None;
+        let mut other = Map::new();
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "sub" => once(&mut sub, map.next_value()?, "sub")?,
+                "email" => once(&mut email, map.next_value()?, "email")?,
+                "exp" => once(&mut exp, map.next_value()?, "exp")?,
+                "aud" => once(&mut aud, map.next_value()?, "aud")?,
+                "app_metadata" => once(&mut app_metadata, map.next_value()?, "app_metadata")?,
+                "user_metadata" => once(&mut user_metadata, map.next_value()?, "user_metadata")?,
+                _ => {
+                    let StrictValue(value) = map.next_value()?;
+                    insert_new(&mut other, key, value)?;
+                }
+            }
+        }
+        Ok(Claims {
+            sub: sub.ok_or_else(|| de::Error::missing_field("sub"))?,
+            // `null` for an optional claim is the same as its absence.
+            email: email.flatten(),
+            exp: exp.flatten(),
+            aud: aud.flatten(),
+            app_metadata: app_metadata.flatten(),
+            user_metadata: user_metadata.flatten(),
+            other,
+        })
+    }
 }
 
 impl ClientContext {
@@ -155,23 +208,40 @@ impl ClientContext {
     }
 }
 
-/// serde reads a struct from a JSON array too, by position; a flattened catch-all makes it
-/// accept objects only, so `["url", "token"]` is refused instead of taken for an endpoint.
-#[derive(Deserialize)]
-#[serde(expecting = "an object with `url` and `token`")]
-struct EndpointObject {
-    url: String,
-    token: AdminToken,
-    #[serde(flatten)]
-    _rest: serde::de::IgnoredAny,
+/// serde's derive reads a struct from a JSON array too, by position; this visitor takes objects
+/// only, so `["url", "token"]` is refused instead of taken for an endpoint. Other keys are
+/// ignored.
+struct EndpointVisitor;
+
+impl<'de> Visitor<'de> for EndpointVisitor {
+    type Value = IdentityEndpoint;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with `url` and `token`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdentityEndpoint, A::Error> {
+        let mut url = None;
+        let mut token = None;
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "url" => once(&mut url, map.next_value()?, "url")?,
+                "token" => once(&mut token, map.next_value()?, "token")?,
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(IdentityEndpoint {
+            url: url.ok_or_else(|| de::Error::missing_field("url"))?,
+            token: token.ok_or_else(|| de::Error::missing_field("token"))?,
+        })
+    }
 }
 
-impl From<EndpointObject> for IdentityEndpoint {
-    fn from(object: EndpointObject) -> Self {
-        IdentityEndpoint {
-            url: object.url,
-            token: object.token,
-        }
+impl<'de> Deserialize<'de> for IdentityEndpoint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EndpointVisitor)
     }
 }
 

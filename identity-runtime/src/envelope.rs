@@ -71,6 +71,24 @@ impl<'e> Envelope<'e> {
         )
     }
 
+    /// The body as text: as sent, or decoded from base64 and checked to be UTF-8. (A body sent
+    /// as a JSON string is text already; it is not checked twice.)
+    ///
+    /// # Errors
+    /// As [`body_bytes`](Self::body_bytes), and [`InvocationError::BodyNotUtf8`].
+    pub(crate) fn body_text(&self) -> Result<Cow<'_, str>, InvocationError> {
+        match self.body_bytes()? {
+            Cow::Borrowed(_) => Ok(Cow::Borrowed(
+                self.body.as_ref().map_or("", |body| &*body.0),
+            )),
+            Cow::Owned(bytes) => String::from_utf8(bytes).map(Cow::Owned).map_err(|err| {
+                InvocationError::BodyNotUtf8 {
+                    offset: err.utf8_error().valid_up_to(),
+                }
+            }),
+        }
+    }
+
     /// The `x-webhook-signature` header, if sent.
     pub(crate) fn signature(&self) -> Option<&str> {
         self.headers

@@ -104,9 +104,13 @@ impl ErrorBody<'_> {
 
 /// Parses JSON bytes. The common case pays nothing for error paths: only when parsing fails is
 /// the input parsed again with path tracking, to say where (`at user.created_at`).
+///
+/// The bytes are checked to be UTF-8 once, as a whole, then parsed as text: serde_json checks
+/// each string it borrows from bytes, and the call per string costs more than the one pass.
 pub(crate) fn parse_json<'de, T: serde::Deserialize<'de>>(json: &'de [u8]) -> Result<T, String> {
-    serde_json::from_slice(json)
-        .map_err(|first| explain::<_, T>(serde_json::Deserializer::from_slice(json), &first))
+    let text = std::str::from_utf8(json)
+        .map_err(|err| format!("not UTF-8: invalid byte at offset {}", err.valid_up_to()))?;
+    parse_json_str(text)
 }
 
 /// [`parse_json`] for text already known to be UTF-8.

@@ -271,10 +271,10 @@ impl IdentityFunction {
         verification: &Verification,
     ) -> Result<Invocation<'e>, InvocationError> {
         let envelope = Envelope::from_slice(event)?;
-        let body = envelope.body_bytes()?;
+        let body = envelope.body_text()?;
         // Authenticate before parsing: nothing unauthenticated reaches the payload parser.
         if verification.is_on() {
-            verification.verify(envelope.signature(), &body, SystemTime::now())?;
+            verification.verify(envelope.signature(), body.as_bytes(), SystemTime::now())?;
         }
         let payload: IdentityEvent = parse_payload(&body)?;
         drop(body);
@@ -359,10 +359,7 @@ impl IdentityFunction {
     }
 }
 
-fn parse_payload(body: &[u8]) -> Result<IdentityEvent, InvocationError> {
-    let body = std::str::from_utf8(body).map_err(|err| InvocationError::BodyNotUtf8 {
-        offset: err.valid_up_to(),
-    })?;
+fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
     if !crate::request::starts_with_object(body.as_bytes()) {
         return Err(InvocationError::InvalidPayload(
             "expected a JSON object {\"event\", \"user\"}".into(),

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::strict::{Key, StrictValue};
+use crate::strict::{Key, StrictValue, insert_new};
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -71,10 +71,7 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
                 "roles" => roles = Some(map.next_value()?),
                 _ => {
                     let StrictValue(value) = map.next_value()?;
-                    if other.contains_key(&*key) {
-                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-                    }
-                    other.insert(key.into_owned(), value);
+                    insert_new(&mut other, key, value)?;
                 }
             }
         }

@@ -155,3 +155,29 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Ok(Key(std::borrow::Cow::Owned(key)))
     }
 }
+
+/// Sets a field once; a second value is the derive's "duplicate field" error.
+pub(crate) fn once<T, E: de::Error>(
+    slot: &mut Option<T>,
+    value: T,
+    name: &'static str,
+) -> Result<(), E> {
+    if slot.is_some() {
+        return Err(E::duplicate_field(name));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+/// Inserts an open map's entry, refusing a key it has already (naming the key, never a value).
+pub(crate) fn insert_new<E: de::Error>(
+    map: &mut Map<String, Value>,
+    key: std::borrow::Cow<'_, str>,
+    value: Value,
+) -> Result<(), E> {
+    if map.contains_key(&*key) {
+        return Err(E::custom(format_args!("duplicate key `{key}`")));
+    }
+    map.insert(key.into_owned(), value);
+    Ok(())
+}

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::change::MetadataChange;
 use crate::metadata::AppMetadata;
-use crate::strict::{Key, StrictValue};
+use crate::strict::{Key, StrictValue, insert_new, once};
+use crate::timestamp::Timestamp;
 use crate::user_metadata::UserMetadata;
 
 /// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
@@ -103,15 +104,6 @@ struct UserVisitor {
     received: bool,
 }
 
-/// Sets a field once; a second value is the derive's "duplicate field" error.
-fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, name: &'static str) -> Result<(), E> {
-    if slot.is_some() {
-        return Err(E::duplicate_field(name));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
 impl<'de> Visitor<'de> for UserVisitor {
     type Value = User;
 
@@ -126,15 +118,15 @@ impl<'de> Visitor<'de> for UserVisitor {
         let mut email = None;
         let mut app_metadata = None;
         let mut user_metadata = None;
-        let mut created_at = None;
-        let mut updated_at = None;
-        let mut confirmed_at = None;
-        let mut invited_at = None;
-        let mut confirmation_sent_at = None;
-        let mut recovery_sent_at = None;
+        let mut created_at: Option<Timestamp> = None;
+        let mut updated_at: Option<Timestamp> = None;
+        let mut confirmed_at: Option<Option<Timestamp>> = None;
+        let mut invited_at: Option<Option<Timestamp>> = None;
+        let mut confirmation_sent_at: Option<Option<Timestamp>> = None;
+        let mut recovery_sent_at: Option<Option<Timestamp>> = None;
         let mut new_email = None;
-        let mut email_change_sent_at = None;
-        let mut last_sign_in_at = None;
+        let mut email_change_sent_at: Option<Option<Timestamp>> = None;
+        let mut last_sign_in_at: Option<Option<Timestamp>> = None;
         let mut other = Map::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             match &*key {
@@ -177,10 +169,7 @@ impl<'de> Visitor<'de> for UserVisitor {
                 }
                 _ => {
                     let StrictValue(value) = map.next_value()?;
-                    if other.contains_key(&*key) {
-                        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
-                    }
-                    other.insert(key.into_owned(), value);
+                    insert_new(&mut other, key, value)?;
                 }
             }
         }
@@ -192,16 +181,20 @@ impl<'de> Visitor<'de> for UserVisitor {
             app_metadata: app_metadata.ok_or_else(|| de::Error::missing_field("app_metadata"))?,
             user_metadata: user_metadata
                 .ok_or_else(|| de::Error::missing_field("user_metadata"))?,
-            created_at: created_at.ok_or_else(|| de::Error::missing_field("created_at"))?,
-            updated_at: updated_at.ok_or_else(|| de::Error::missing_field("updated_at"))?,
+            created_at: created_at
+                .ok_or_else(|| de::Error::missing_field("created_at"))?
+                .0,
+            updated_at: updated_at
+                .ok_or_else(|| de::Error::missing_field("updated_at"))?
+                .0,
             // `null` for an optional field is the same as its absence.
-            confirmed_at: confirmed_at.flatten(),
-            invited_at: invited_at.flatten(),
-            confirmation_sent_at: confirmation_sent_at.flatten(),
-            recovery_sent_at: recovery_sent_at.flatten(),
+            confirmed_at: confirmed_at.flatten().map(|time| time.0),
+            invited_at: invited_at.flatten().map(|time| time.0),
+            confirmation_sent_at: confirmation_sent_at.flatten().map(|time| time.0),
+            recovery_sent_at: recovery_sent_at.flatten().map(|time| time.0),
             new_email: new_email.flatten(),
-            email_change_sent_at: email_change_sent_at.flatten(),
-            last_sign_in_at: last_sign_in_at.flatten(),
+            email_change_sent_at: email_change_sent_at.flatten().map(|time| time.0),
+            last_sign_in_at: last_sign_in_at.flatten().map(|time| time.0),
             other,
         })
     }
