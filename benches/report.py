@@ -34,6 +34,7 @@ def fmt_us(ns):
 
 node = load("node.json")
 allocations = load("allocations.json")
+instructions = load("instructions.json")
 cold = load("coldstart.json")["results"]
 memory = load("memory.json")
 cpu = next((line.split(":", 1)[1].strip() for line in run("lscpu").splitlines() if line.startswith("Model name")), "?")
@@ -48,15 +49,18 @@ print("  context beside it as the `Lambda-Runtime-Client-Context` header carries
 print("  CLI's sample user, `typical` a hosted user with roles and a few metadata keys, `large` the")
 print("  same with 100 KB of `user_metadata`. `allow` answers 204, `change` adds a role (200),")
 print("  `deny` answers 403. Every handler takes the user and the decoded client context.")
-print("- framework: `IDENTITY_FUNCTION.invoke_with_client_context` plus serializing the answer, as")
-print("  `lambda_runtime` does. floor: the same work written by hand with serde_json and base64,")
-print("  borrowing and skipping what it does not need (`benches/invocation.rs`, `mod floor`); both")
-print("  are checked to answer alike. node: the seed docs' handler (`benches/node/handler.mjs`),")
-print("  JSON text in, JSON text out, timed inside node.\n")
+print("- framework: `IDENTITY_FUNCTION.invoke_with_client_context`, polled inside a running Tokio")
+print("  runtime as the Lambda runtime's loop polls it, plus serializing the answer as `lambda_runtime`")
+print("  does. floor: the same work written by hand with serde_json and base64, borrowing and skipping")
+print("  what it does not need, writing the same log line for a denial (`benches/support/mod.rs`,")
+print("  `mod floor`); both are checked to answer alike. node: the seed docs' handler")
+print("  (`benches/node/handler.mjs`), JSON text in, JSON text out, timed inside node.")
+print("- times are criterion's medians; instructions are callgrind's count of one invocation")
+print("  (`benches/instructions.rs`), which the machine's load does not move.\n")
 
 print("## Per invocation (medians)\n")
-print("| case | framework | floor | framework / floor | node | node / framework | allocations (framework / floor) |")
-print("|---|---|---|---|---|---|---|")
+print("| case | framework | floor | framework / floor | node | node / framework | allocations (framework / floor) | instructions (framework / floor) |")
+print("|---|---|---|---|---|---|---|---|")
 for group in ["allow", "change", "deny"]:
     for size in ["small", "typical", "large"]:
         name = f"{group}-{size}"
@@ -64,7 +68,8 @@ for group in ["allow", "change", "deny"]:
         floor = median_ns(group, "floor", size)
         js = node[name]["median_ns"]
         a = allocations[name]
-        print(f"| {name} | {fmt_us(ours)} | {fmt_us(floor)} | {ours / floor:.2f}x | {fmt_us(js)} | {js / ours:.2f}x | {a['framework']:.0f} / {a['floor']:.0f} |")
+        i = instructions[name]
+        print(f"| {name} | {fmt_us(ours)} | {fmt_us(floor)} | {ours / floor:.2f}x | {fmt_us(js)} | {js / ours:.2f}x | {a['framework']:.0f} / {a['floor']:.0f} | {i['framework'] / 1000:,.1f}k / {i['floor'] / 1000:,.1f}k = {i['framework'] / i['floor']:.2f}x |")
 
 print("\nTargets: framework / floor at most 1.10x; node / framework at least 3x.\n")
 

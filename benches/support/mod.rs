@@ -1,0 +1,323 @@
+//! What the benchmarks share: the three handlers, the hand-written floor, the events and the
+//! way an invocation is driven. `invocation.rs` times them (criterion) and counts allocations;
+//! `instructions.rs` counts their instructions under callgrind.
+
+use std::future::Future as _;
+
+use identity_runtime::{IdentityFunction, testing};
+use serde_json::{Value, json};
+
+pub(crate) mod allow {
+    use identity_runtime::{ClientContext, User, identity_event};
+    #[identity_event(validate)]
+    fn allow(user: &User, context: Option<&ClientContext>) {
+        let _ = (user, context);
+    }
+}
+
+pub(crate) mod change {
+    use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
+    #[identity_event(signup)]
+    fn change(user: &User, context: Option<&ClientContext>) -> MetadataChange {
+        let _ = context;
+        user.change().add_role("member")
+    }
+}
+
+pub(crate) mod deny {
+    use identity_runtime::{ClientContext, Deny, User, identity_event};
+    #[identity_event(login)]
+    fn deny(user: &User, context: Option<&ClientContext>) -> Result<(), Deny> {
+        let _ = (user, context);
+        Err(Deny::new("logins are closed"))
+    }
+}
+
+/// The hand-written floor: the same work, serde_json and base64 only, borrowing what it can and
+/// parsing only what it needs.
+pub(crate) mod floor {
+    use std::borrow::Cow;
+    use std::io::Write as _;
+
+    use base64::Engine as _;
+    use serde::{Deserialize, Serialize};
+    use serde_json::value::RawValue;
+    use serde_json::{Map, Value};
+
+    #[derive(Deserialize)]
+    struct Event<'a> {
+        #[serde(borrow)]
+        body: Option<Cow<'a, str>>,
+        #[serde(default, rename = "isBase64Encoded")]
+        base64: bool,
+    }
+
+    #[derive(Deserialize)]
+    struct Payload<'a> {
+        #[serde(borrow)]
+        event: Cow<'a, str>,
+        user: User,
+    }
+
+    #[derive(Deserialize)]
+    struct User {
+        #[allow(dead_code)]
+        email: String,
+        app_metadata: Map<String, Value>,
+    }
+
+    #[derive(Deserialize)]
+    struct Context<'a> {
+        #[serde(borrow)]
+        identity: Option<Identity<'a>>,
+        #[allow(dead_code)]
+        user: Option<Box<RawValue>>,
+    }
+
+    #[derive(Deserialize)]
+    struct Identity<'a> {
+        #[allow(dead_code)]
+        #[serde(borrow)]
+        url: Cow<'a, str>,
+        #[allow(dead_code)]
+        #[serde(borrow)]
+        token: Cow<'a, str>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Response<'a> {
+        status_code: u16,
+        headers: Map<String, Value>,
+        multi_value_headers: Map<String, Value>,
+        body: &'a str,
+        is_base64_encoded: bool,
+    }
+
+    #[derive(Clone, Copy)]
+    pub(crate) enum Decision {
+        Allow,
+        Change,
+        Deny,
+    }
+
+    fn respond(status_code: u16, body: &str) -> Vec<u8> {
+        let mut headers = Map::new();
+        if !body.is_empty() {
+            headers.insert("content-type".into(), "application/json".into());
+        }
+        serde_json::to_vec(&Response {
+            status_code,
+            headers,
+            multi_value_headers: Map::new(),
+            body,
+            is_base64_encoded: false,
+        })
+        .unwrap_or_default()
+    }
+
+    fn error(status: u16, message: &str) -> Vec<u8> {
+        let body = serde_json::json!({"error": "invalid", "message": message}).to_string();
+        respond(status, &body)
+    }
+
+    pub(crate) fn invoke(event: &[u8], netlify: &str, decision: Decision) -> Vec<u8> {
+        // UTF-8 checked once, then parsed as text: cheaper than serde_json's check of each
+        // string it borrows from bytes.
+        let Ok(event) = std::str::from_utf8(event) else {
+            return error(400, "malformed event");
+        };
+        let Ok(event) = serde_json::from_str::<Event<'_>>(event) else {
+            return error(400, "malformed event");
+        };
+        let Some(body) = event.body else {
+            return error(400, "no body");
+        };
+        let decoded;
+        let body: &str = if event.base64 {
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(body.as_bytes())
+            else {
+                return error(400, "bad base64");
+            };
+            decoded = bytes;
+            match std::str::from_utf8(&decoded) {
+                Ok(text) => text,
+                Err(_) => return error(400, "not utf-8"),
+            }
+        } else {
+            &body
+        };
+        let Ok(context_json) = base64::engine::general_purpose::STANDARD.decode(netlify) else {
+            return error(400, "bad context");
+        };
+        let Ok(context_json) = std::str::from_utf8(&context_json) else {
+            return error(400, "bad context");
+        };
+        let Ok(context) = serde_json::from_str::<Context<'_>>(context_json) else {
+            return error(400, "bad context");
+        };
+        let _ = context.identity.is_some();
+        let Ok(payload) = serde_json::from_str::<Payload<'_>>(body) else {
+            return error(400, "bad payload");
+        };
+        let _ = payload.event;
+        match decision {
+            Decision::Allow => respond(204, ""),
+            Decision::Deny => {
+                // The framework logs every denial (Netlify's function log is where a refused
+                // signup is explained); the same line, written with one call.
+                let _ = std::io::stderr()
+                    .lock()
+                    .write_all(b"[identity-login] denied (403): logins are closed\n");
+                respond(
+                    403,
+                    &serde_json::json!({"error": "denied", "message": "logins are closed"})
+                        .to_string(),
+                )
+            }
+            Decision::Change => {
+                let mut app = payload.user.app_metadata;
+                let roles = app
+                    .entry("roles")
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(roles) = roles
+                    && !roles.iter().any(|r| r == "member")
+                {
+                    roles.push("member".into());
+                }
+                let body = serde_json::to_string(&serde_json::json!({"app_metadata": app}))
+                    .unwrap_or_default();
+                respond(200, &body)
+            }
+        }
+    }
+}
+
+/// A Lambda event as Netlify sends it in production: the body is the payload; the client
+/// context travels beside it (the `Lambda-Runtime-Client-Context` header).
+pub(crate) fn lambda_event(payload: &Value) -> Vec<u8> {
+    json!({
+        "path": "/.netlify/functions/identity-signup",
+        "httpMethod": "POST",
+        "headers": {
+            "content-type": "application/json",
+            "user-agent": "Go-http-client/2.0",
+            "x-forwarded-for": "203.0.113.7",
+            "x-nf-request-id": "01JD8Y3Q2W6X9V0K7M4T5R1P8E",
+        },
+        "multiValueHeaders": {},
+        "queryStringParameters": {},
+        "multiValueQueryStringParameters": {},
+        "body": payload.to_string(),
+        "isBase64Encoded": false,
+        "rawUrl": "https://example.netlify.app/.netlify/functions/identity-signup",
+        "rawQuery": "",
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn typical_user() -> Value {
+    json!({
+        "id": "8c6f4d2a-1b3e-4f5a-9c7d-0e1f2a3b4c5d",
+        "aud": "", "role": "",
+        "email": "ada@example.com",
+        "confirmation_sent_at": "2026-11-26T22:59:59.123456Z",
+        "app_metadata": {"provider": "github", "roles": ["editor"], "plan": {"tier": "pro", "seats": 3}},
+        "user_metadata": {"full_name": "Ada Lovelace", "avatar_url": "https://avatars.example/u/1.png", "theme": "dark", "locale": "en-GB"},
+        "created_at": "2026-10-31T09:00:00.123456Z",
+        "updated_at": "2026-11-26T22:59:59.999999Z"
+    })
+}
+
+fn large_user() -> Value {
+    let mut user = typical_user();
+    let history: Vec<Value> = (0..1000)
+        .map(|i| json!({"at": format!("2026-11-{:02}T12:{:02}:00Z", i % 28 + 1, i % 60), "ip": format!("198.51.100.{}", i % 250), "agent": "Mozilla/5.0 (X11; Linux x86_64)"}))
+        .collect();
+    user["user_metadata"]["history"] = Value::Array(history);
+    user
+}
+
+pub(crate) struct Case {
+    pub(crate) size: &'static str,
+    pub(crate) event: Vec<u8>,
+}
+
+pub(crate) fn cases(kind: &str) -> Vec<Case> {
+    let sample: Value = serde_json::from_str(&testing::sample_payload(
+        identity_runtime::EventKind::Validate,
+    ))
+    .unwrap();
+    let payload = |user: Value| json!({"event": kind, "instance_id": "00000000-0000-0000-0000-000000000000", "user": user});
+    let mut small = sample;
+    small["event"] = json!(kind);
+    vec![
+        Case {
+            size: "small",
+            event: lambda_event(&small),
+        },
+        Case {
+            size: "typical",
+            event: lambda_event(&payload(typical_user())),
+        },
+        Case {
+            size: "large",
+            event: lambda_event(&payload(large_user())),
+        },
+    ]
+}
+
+pub(crate) fn netlify_context() -> String {
+    testing::encode_client_context(
+        "https://example.netlify.app/.netlify/identity",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE4MDAwMDAwMDB9.c2lnbmF0dXJl",
+        Some(
+            json!({"sub": "8c6f4d2a-1b3e-4f5a-9c7d-0e1f2a3b4c5d", "email": "ada@example.com", "exp": 1_800_000_000, "app_metadata": {"provider": "github"}, "user_metadata": {}}),
+        ),
+    )
+}
+
+pub(crate) const DECISIONS: [(&str, &str, floor::Decision); 3] = [
+    ("allow", "validate", floor::Decision::Allow),
+    ("change", "signup", floor::Decision::Change),
+    ("deny", "login", floor::Decision::Deny),
+];
+
+pub(crate) fn function(decision: &str) -> &'static IdentityFunction {
+    match decision {
+        "allow" => &allow::IDENTITY_FUNCTION,
+        "change" => &change::IDENTITY_FUNCTION,
+        _ => &deny::IDENTITY_FUNCTION,
+    }
+}
+
+/// One invocation as the Lambda runtime runs it: polled inside an already running runtime, not
+/// with a `block_on` of its own per invocation (which costs more than some whole invocations).
+/// The caller holds the runtime's context (`Runtime::enter`); a future that waits is finished
+/// with `block_on`.
+pub(crate) fn framework(
+    runtime: &tokio::runtime::Runtime,
+    function: &'static IdentityFunction,
+    event: &[u8],
+    netlify: &str,
+) -> Vec<u8> {
+    let mut invocation = std::pin::pin!(function.invoke_with_client_context(event, Some(netlify)));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let response = match invocation.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(response) => response,
+        std::task::Poll::Pending => runtime.block_on(invocation),
+    };
+    serde_json::to_vec(&response).unwrap_or_default()
+}
+
+/// Both sides must answer alike: same status, same body JSON.
+pub(crate) fn check_alike(framework: &[u8], floor: &[u8], what: &str) {
+    let a: Value = serde_json::from_slice(framework).unwrap();
+    let b: Value = serde_json::from_slice(floor).unwrap();
+    assert_eq!(a["statusCode"], b["statusCode"], "{what}");
+    let body = |v: &Value| serde_json::from_str::<Value>(v["body"].as_str().unwrap_or("")).ok();
+    if a["statusCode"] != 403 {
+        assert_eq!(body(&a), body(&b), "{what}");
+    }
+}
