@@ -25,7 +25,7 @@ EXPANSION = """pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunctio
         "identity-signup", ::identity_runtime::EventKind::Signup, false,
         ::identity_runtime::__private::Faults::__new(::identity_runtime::__private::Option::None, false),
         {{
-            fn __identity_handler(__invocation: &::identity_runtime::__private::Invocation) -> ::identity_runtime::__private::HandlerFuture<'_> {{
+            fn __identity_handler<'__identity_a>(__invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {{
                 ::identity_runtime::__private::Box::pin(async move {{
                     let __identity_arg0 = match <&User as ::identity_runtime::__private::FromInvocation<'_>>::from_invocation(__invocation) {{
                         ::identity_runtime::__private::Result::Ok(value) => value,
