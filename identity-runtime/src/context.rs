@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{InvocationError, parse_json, parse_json_str};
 use crate::metadata::AppMetadata;
-use crate::strict::{Key, StrictValue, insert_new, once};
+use crate::strict::{StrictValue, insert_new, once};
+use crate::text::Text;
 use crate::user_metadata::UserMetadata;
 
 /// What Netlify tells the function about the Identity instance and the caller.
@@ -134,7 +135,7 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
         let mut app_metadata = None;
         let mut user_metadata = None;
         let mut other = Map::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
                 "sub" => once(&mut sub, map.next_value()?, "sub")?,
                 "email" => once(&mut email, map.next_value()?, "email")?,
@@ -223,7 +224,7 @@ impl<'de> Visitor<'de> for EndpointVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdentityEndpoint, A::Error> {
         let mut url = None;
         let mut token = None;
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
                 "url" => once(&mut url, map.next_value()?, "url")?,
                 "token" => once(&mut token, map.next_value()?, "token")?,

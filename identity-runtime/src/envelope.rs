@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 use crate::error::InvocationError;
 use crate::request::decode_body;
 use crate::signature::SIGNATURE_HEADER;
+use crate::text::Text;
 
 /// The event's keys the invocation path reads. Unknown keys are ignored, as `Request` ignores
 /// them; a known key given twice is refused (serde's derive).
@@ -95,31 +96,6 @@ impl<'e> Envelope<'e> {
             .as_ref()
             .and_then(|headers| headers.signature.as_ref())
             .map(|value| &*value.0)
-    }
-}
-
-/// A string, borrowed from the event unless it had escapes.
-pub(crate) struct Text<'e>(Cow<'e, str>);
-
-impl<'de: 'e, 'e> Deserialize<'de> for Text<'e> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor<'e>(std::marker::PhantomData<&'e ()>);
-        impl<'de: 'e, 'e> Visitor<'de> for TextVisitor<'e> {
-            type Value = Text<'e>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Text<'e>, E> {
-                Ok(Text(Cow::Borrowed(value)))
-            }
-            fn visit_str<E>(self, value: &str) -> Result<Text<'e>, E> {
-                Ok(Text(Cow::Owned(value.to_owned())))
-            }
-            fn visit_string<E>(self, value: String) -> Result<Text<'e>, E> {
-                Ok(Text(Cow::Owned(value)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
     }
 }
 

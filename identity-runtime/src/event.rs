@@ -7,7 +7,7 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
-use crate::strict::Key;
+use crate::text::Text;
 use crate::user::{ReceivedUser, User};
 
 /// An identity event: what happened to the user.
@@ -147,7 +147,7 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
         let mut event = None;
         let mut instance_id: Option<Option<Uuid>> = None;
         let mut user = None;
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
                 "event" if event.is_some() => return Err(de::Error::duplicate_field("event")),
                 "event" => event = Some(map.next_value()?),

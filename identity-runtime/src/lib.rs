@@ -55,6 +55,7 @@ mod setup;
 mod signature;
 mod strict;
 pub mod testing;
+mod text;
 mod timestamp;
 mod user;
 mod user_metadata;

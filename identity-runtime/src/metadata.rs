@@ -10,7 +10,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::strict::{Key, StrictValue, insert_new};
+use crate::strict::{StrictValue, insert_new};
+use crate::text::Text;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -61,7 +62,7 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
         let mut provider: Option<Option<String>> = None;
         let mut roles: Option<Option<Vec<String>>> = None;
         let mut other = Map::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
                 "provider" if provider.is_some() => {
                     return Err(de::Error::duplicate_field("provider"));

@@ -124,38 +124,6 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
-/// An object key, borrowed from the input when it has no escapes. (serde's own `Cow<str>`
-/// always allocates.)
-pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-
-    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Borrowed(key)))
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Owned(key.to_owned())))
-    }
-
-    fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Owned(key)))
-    }
-}
-
 /// Sets a field once; a second value is the derive's "duplicate field" error.
 pub(crate) fn once<T, E: de::Error>(
     slot: &mut Option<T>,

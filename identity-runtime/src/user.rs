@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use crate::change::MetadataChange;
 use crate::metadata::AppMetadata;
-use crate::strict::{Key, StrictValue, insert_new, once};
+use crate::strict::{StrictValue, insert_new, once};
+use crate::text::Text;
 use crate::timestamp::Timestamp;
 use crate::user_metadata::UserMetadata;
 
@@ -128,7 +129,7 @@ impl<'de> Visitor<'de> for UserVisitor {
         let mut email_change_sent_at: Option<Option<Timestamp>> = None;
         let mut last_sign_in_at: Option<Option<Timestamp>> = None;
         let mut other = Map::new();
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
                 "id" => once(&mut id, map.next_value()?, "id")?,
                 "aud" => once(&mut aud, map.next_value()?, "aud")?,
