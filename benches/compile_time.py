@@ -1,11 +1,13 @@
 """Compile time of the macro: a crate of 20 annotated functions against the same crate with the
-expansion written by hand, and the macro crate's own build. Prints JSON; `benches/run` calls it.
+macro's expansion written out (taken from the macro itself), and the macro crate's own build.
+Prints JSON; `benches/run` calls it.
 
 Both crates share the workspace's target directory, so dependencies are built once; each
 measurement is hyperfine's median of rebuilding the crate alone after touching its source,
 with incremental compilation off so that every run compiles the whole crate."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -21,53 +23,45 @@ HANDLER = """pub fn handle{i}(user: &User, context: Option<&ClientContext>) -> R
         Ok(user.change().add_role("role{i}"))
     }}"""
 
-EXPANSION = """pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_runtime::IdentityFunction::__new(
-        "identity-signup", ::identity_runtime::EventKind::Signup, false,
-        ::identity_runtime::__private::Faults::__new(::identity_runtime::__private::Option::None, false),
-        {{
-            fn __identity_handler<'__identity_a>(__invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {{
-                ::identity_runtime::__private::Box::pin(async move {{
-                    let __identity_arg0 = match <&User as ::identity_runtime::__private::FromInvocation<'_>>::from_invocation(__invocation) {{
-                        ::identity_runtime::__private::Result::Ok(value) => value,
-                        ::identity_runtime::__private::Result::Err(rejection) => return ::identity_runtime::__private::Outcome::from(rejection),
-                    }};
-                    let __identity_arg1 = match <Option<&ClientContext> as ::identity_runtime::__private::FromInvocation<'_>>::from_invocation(__invocation) {{
-                        ::identity_runtime::__private::Result::Ok(value) => value,
-                        ::identity_runtime::__private::Result::Err(rejection) => return ::identity_runtime::__private::Outcome::from(rejection),
-                    }};
-                    let __identity_return = handle{i}(__identity_arg0, __identity_arg1);
-                    ::identity_runtime::__private::into_outcome(__identity_return)
-                }})
-            }}
-            __identity_handler
-        }},
-        ::identity_runtime::__private::Option::None,
-    );
-    #[allow(dead_code)]
-    fn main() -> ::identity_runtime::__private::ExitCode {{ IDENTITY_FUNCTION.run() }}"""
-
-
-def make(name, annotated):
+def make(name, bodies):
+    """A crate with one module per function body."""
     crate = os.path.join(work, name)
     os.makedirs(os.path.join(crate, "src"), exist_ok=True)
     runtime = os.path.join(root, "identity-runtime")
     with open(os.path.join(crate, "Cargo.toml"), "w") as f:
         f.write(f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2024"\n\n'
                 f'[dependencies]\nidentity-runtime = {{ path = "{runtime}" }}\n\n[workspace]\n')
-    modules = []
-    for i in range(FUNCTIONS):
-        body = HANDLER.format(i=i)
-        if annotated:
-            body = "#[identity_event(signup)]\n    " + body
-        else:
-            body = body + "\n    " + EXPANSION.format(i=i)
-        uses = "use identity_runtime::{ClientContext, Deny, MetadataChange, User"
-        uses += ", identity_event};" if annotated else "};"
-        modules.append(f"pub mod f{i} {{\n    {uses}\n    {body}\n}}\n")
+    uses = "use identity_runtime::{ClientContext, Deny, MetadataChange, User, identity_event};"
+    modules = [f"pub mod f{i} {{\n    #![allow(unused_imports)]\n    {uses}\n    {body}\n}}\n"
+               for i, body in enumerate(bodies)]
     with open(os.path.join(crate, "src", "lib.rs"), "w") as f:
         f.write("#![allow(dead_code)]\n" + "\n".join(modules))
     subprocess.run(["cp", os.path.join(root, "Cargo.lock"), crate], check=True)
     return crate
+
+
+def expansions(crate):
+    """The macro's own expansion of each function, as it prints it with IDENTITY_MACROS_DEBUG:
+    the hand-written crate is exactly what the macro generates, never a copy that drifts."""
+    env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0", IDENTITY_MACROS_DEBUG="1")
+    os.utime(os.path.join(crate, "src", "lib.rs"))
+    out = subprocess.run(["cargo", "build", "--offline"], cwd=crate, env=env,
+                         capture_output=True, text=True, check=True).stderr
+    # Rebuilt without the variable next, or Cargo replays this build's output when it is fresh.
+    os.utime(os.path.join(crate, "src", "lib.rs"))
+    blocks, current = {}, None
+    for line in out.splitlines():
+        start = re.match(r"pub fn handle(\d+)\b", line)
+        if start:
+            current = int(start.group(1))
+            blocks[current] = []
+        elif re.match(r"\s+(Compiling|Finished|Building|Blocking)\b", line):
+            current = None
+        if current is not None:
+            blocks[current].append(line)
+    if sorted(blocks) != list(range(FUNCTIONS)):
+        sys.exit(f"expected the expansion of {FUNCTIONS} functions, got {sorted(blocks)}:\n{out[-2000:]}")
+    return ["\n".join(blocks[i]) for i in range(FUNCTIONS)]
 
 
 def median_seconds(crate, label, prepare):
@@ -81,8 +75,9 @@ def median_seconds(crate, label, prepare):
         return json.load(f)["results"][0]["median"]
 
 
-annotated = make("compile_annotated", True)
-handwritten = make("compile_handwritten", False)
+annotated = make("compile_annotated",
+                 ["#[identity_event(signup)]\n    " + HANDLER.format(i=i) for i in range(FUNCTIONS)])
+handwritten = make("compile_handwritten", expansions(annotated))
 result = {
     "functions": FUNCTIONS,
     "annotated_s": median_seconds(annotated, "annotated", f"touch {annotated}/src/lib.rs"),

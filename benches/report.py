@@ -86,14 +86,14 @@ print(f"\nnode / rust: {js['median'] / rust['median']:.1f}x the time, {memory['n
 compile_times = load("compile.json")
 n = compile_times["functions"]
 print("\n## Compile time\n")
-print(f"A library crate of {n} annotated functions against the same crate with the expansion written")
-print("by hand (`benches/compile_time.py`), each rebuilt alone with its dependencies built and")
+print(f"A library crate of {n} annotated functions against the same crate with the macro's expansion")
+print("written out, as the macro prints it (`benches/compile_time.py`), each rebuilt alone with its dependencies built and")
 print("incremental compilation off (hyperfine medians, dev profile); and the macro crate's own build")
 print("with syn and quote already built.\n")
 print("| | median |")
 print("|---|---|")
 print(f"| {n} annotated functions | {compile_times['annotated_s'] * 1000:.0f} ms |")
-print(f"| the same, written by hand | {compile_times['handwritten_s'] * 1000:.0f} ms |")
+print(f"| the same, expansion written out | {compile_times['handwritten_s'] * 1000:.0f} ms |")
 print(f"| the macro crate | {compile_times['macro_crate_s'] * 1000:.0f} ms |")
 per = (compile_times["annotated_s"] - compile_times["handwritten_s"]) / n * 1000
 print(f"\nWhat the macro adds per function: {per:+.2f} ms (the difference of two medians; a few ms of it is noise).")
