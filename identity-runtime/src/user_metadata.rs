@@ -79,21 +79,40 @@ impl UserMetadata {
     }
 
     /// `full_name`, as Netlify's identity widget sets it at signup.
+    ///
+    /// ```
+    /// # let user = identity_runtime::testing::sample_user();
+    /// assert_eq!(user.user_metadata.full_name(), Some("Test Person"));
+    /// ```
     pub fn full_name(&self) -> Option<&str> {
         self.str("full_name")
     }
 
     /// `avatar_url`, as external providers fill it in.
+    ///
+    /// ```
+    /// # let user = identity_runtime::testing::sample_user();
+    /// assert_eq!(user.user_metadata.avatar_url(), None);
+    /// ```
     pub fn avatar_url(&self) -> Option<&str> {
         self.str("avatar_url")
     }
 
     /// The value of `key`, if present.
+    ///
+    /// ```
+    /// # let user = identity_runtime::testing::sample_user();
+    /// assert_eq!(user.user_metadata.get("full_name"), Some(&"Test Person".into()));
+    /// ```
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.as_map().get(key)
     }
 
     /// Whether no key is set.
+    ///
+    /// ```
+    /// assert!(identity_runtime::UserMetadata::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.as_map().is_empty()
     }
@@ -109,7 +128,15 @@ impl UserMetadata {
         self.parsed().unwrap_or(&EMPTY)
     }
 
-    /// The object as a map.
+    /// The object as a map (empty if it was refused for a duplicate key).
+    ///
+    /// ```
+    /// # let user = identity_runtime::testing::sample_user();
+    /// let mut map = user.user_metadata.into_map();
+    /// map.insert("theme".into(), "dark".into());
+    /// let edited = identity_runtime::UserMetadata::from(map);
+    /// assert_eq!(edited.full_name(), Some("Test Person"));
+    /// ```
     pub fn into_map(self) -> Map<String, Value> {
         match self.0 {
             Repr::Map(map) => map,
