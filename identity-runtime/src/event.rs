@@ -95,7 +95,8 @@ impl Serialize for EventKind {
 
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        // Borrowed when it can be: serde's own `Cow<str>` always copies.
+        let Text(name) = Text::deserialize(deserializer)?;
         name.parse().map_err(serde::de::Error::custom)
     }
 }
