@@ -183,7 +183,7 @@ impl ClientContext {
     /// Netlify's local tooling sends it. `Ok(None)` when neither carries one.
     pub(crate) fn locate(
         lambda_netlify: Option<&str>,
-        request_context: Option<&serde_json::value::RawValue>,
+        request_context: Option<&str>,
     ) -> Result<Option<ClientContext>, InvocationError> {
         if let Some(netlify) = lambda_netlify {
             return ClientContext::from_base64(netlify).map(Some);
@@ -191,7 +191,7 @@ impl ClientContext {
         let Some(raw) = request_context else {
             return Ok(None);
         };
-        let local: LocalContext = parse_json_str(raw.get()).map_err(|err| {
+        let local: LocalContext = parse_json_str(raw).map_err(|err| {
             InvocationError::ClientContext(format!(
                 "`requestContext` is not the expected JSON: {err}"
             ))

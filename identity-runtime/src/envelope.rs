@@ -19,11 +19,47 @@ use crate::request::decode_body;
 use crate::signature::SIGNATURE_HEADER;
 use crate::text::Text;
 
-/// The event's keys the invocation path reads. Unknown keys are ignored, as `Request` ignores
-/// them; a known key given twice is refused (serde's derive).
+mod scan;
+
+/// What the invocation path reads of the event.
+#[derive(PartialEq)]
+pub(crate) struct Envelope<'e> {
+    body: Option<Cow<'e, str>>,
+    is_base64_encoded: bool,
+    signature: Option<Cow<'e, str>>,
+    /// The request context's JSON text, for the client context.
+    pub(crate) request_context: Option<&'e str>,
+}
+
+/// The signature and the request context (which carries the admin token under Netlify's CLI)
+/// are credentials: only their lengths show.
+impl fmt::Debug for Envelope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Envelope")
+            .field("body", &self.body)
+            .field("is_base64_encoded", &self.is_base64_encoded)
+            .field(
+                "signature",
+                &self
+                    .signature
+                    .as_ref()
+                    .map(|value| format!("<redacted, {} bytes>", value.len())),
+            )
+            .field(
+                "request_context",
+                &self
+                    .request_context
+                    .map(|raw| format!("<redacted, {} bytes>", raw.len())),
+            )
+            .finish()
+    }
+}
+
+/// The event as serde_json reads it. Unknown keys are ignored, as `Request` ignores them; a
+/// known key given twice is refused (serde's derive).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Envelope<'e> {
+struct Wire<'e> {
     #[expect(dead_code, reason = "checked for its type, not read")]
     #[serde(default)]
     path: Option<IsStr>,
@@ -43,7 +79,32 @@ pub(crate) struct Envelope<'e> {
     #[serde(default)]
     raw_url: Option<IsStr>,
     #[serde(default, borrow)]
-    pub(crate) request_context: Option<&'e RawValue>,
+    request_context: Option<&'e RawValue>,
+}
+
+impl<'e> From<Wire<'e>> for Envelope<'e> {
+    fn from(wire: Wire<'e>) -> Self {
+        Envelope {
+            body: wire.body.map(|body| body.0),
+            is_base64_encoded: wire.is_base64_encoded.unwrap_or(false),
+            signature: wire
+                .headers
+                .and_then(|headers| headers.signature)
+                .map(|value| value.0),
+            request_context: wire.request_context.map(RawValue::get),
+        }
+    }
+}
+
+impl<'e> From<scan::Scanned<'e>> for Envelope<'e> {
+    fn from(scanned: scan::Scanned<'e>) -> Self {
+        Envelope {
+            body: scanned.body,
+            is_base64_encoded: scanned.is_base64_encoded.unwrap_or(false),
+            signature: scanned.signature,
+            request_context: scanned.request_context,
+        }
+    }
 }
 
 impl<'e> Envelope<'e> {
@@ -53,12 +114,22 @@ impl<'e> Envelope<'e> {
     /// [`InvocationError::NotAnEvent`], naming the offending key, when the bytes are not a JSON
     /// object of the Lambda event's shape.
     pub(crate) fn from_slice(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
+        if let Some(scanned) = std::str::from_utf8(event).ok().and_then(scan::scan) {
+            return Ok(scanned.into());
+        }
+        Self::read_with_serde(event)
+    }
+
+    /// The event read by serde_json: every answer the scan leaves, and every error.
+    fn read_with_serde(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
         if !crate::request::starts_with_object(event) {
             return Err(InvocationError::NotAnEvent(
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
-        crate::error::parse_json(event).map_err(InvocationError::NotAnEvent)
+        crate::error::parse_json::<Wire<'e>>(event)
+            .map(Envelope::from)
+            .map_err(InvocationError::NotAnEvent)
     }
 
     /// The body's bytes, decoded from base64 when the event says it is base64.
@@ -66,10 +137,7 @@ impl<'e> Envelope<'e> {
     /// # Errors
     /// As [`Request::body_bytes`](crate::Request::body_bytes).
     pub(crate) fn body_bytes(&self) -> Result<Cow<'_, [u8]>, InvocationError> {
-        decode_body(
-            self.body.as_ref().map(|body| &*body.0),
-            self.is_base64_encoded.unwrap_or(false),
-        )
+        decode_body(self.body.as_deref(), self.is_base64_encoded)
     }
 
     /// The body as text: as sent, or decoded from base64 and checked to be UTF-8. (A body sent
@@ -79,9 +147,7 @@ impl<'e> Envelope<'e> {
     /// As [`body_bytes`](Self::body_bytes), and [`InvocationError::BodyNotUtf8`].
     pub(crate) fn body_text(&self) -> Result<Cow<'_, str>, InvocationError> {
         match self.body_bytes()? {
-            Cow::Borrowed(_) => Ok(Cow::Borrowed(
-                self.body.as_ref().map_or("", |body| &*body.0),
-            )),
+            Cow::Borrowed(_) => Ok(Cow::Borrowed(self.body.as_deref().unwrap_or_default())),
             Cow::Owned(bytes) => String::from_utf8(bytes).map(Cow::Owned).map_err(|err| {
                 InvocationError::BodyNotUtf8 {
                     offset: err.utf8_error().valid_up_to(),
@@ -92,10 +158,27 @@ impl<'e> Envelope<'e> {
 
     /// The `x-webhook-signature` header, if sent.
     pub(crate) fn signature(&self) -> Option<&str> {
-        self.headers
-            .as_ref()
-            .and_then(|headers| headers.signature.as_ref())
-            .map(|value| &*value.0)
+        self.signature.as_deref()
+    }
+}
+
+/// Whether the direct scan and serde_json agree on `event`: `Ok(true)` when the scan answered
+/// and serde_json read the same, `Ok(false)` when the scan left it to serde_json. For the tests
+/// and the `envelope` fuzz target.
+///
+/// # Errors
+/// What differs, when the scan answered and serde_json read something else or refused.
+pub(crate) fn scan_agrees(event: &[u8]) -> Result<bool, String> {
+    let Some(scanned) = std::str::from_utf8(event).ok().and_then(scan::scan) else {
+        return Ok(false);
+    };
+    let scanned = Envelope::from(scanned);
+    match Envelope::read_with_serde(event) {
+        Ok(read) if read == scanned => Ok(true),
+        Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
+        Err(err) => Err(format!(
+            "the scan read {scanned:?}, serde_json refused: {err}"
+        )),
     }
 }
 
@@ -193,6 +276,176 @@ mod tests {
         .unwrap();
         assert_eq!(event.signature(), Some("jwt"));
         assert_eq!(&*event.body_bytes().unwrap(), br#"{"event":"signup"}"#);
+    }
+
+    #[test]
+    fn the_scan_reads_the_events_netlify_sends() {
+        let payload = crate::testing::sample_payload(crate::EventKind::Signup);
+        for event in [
+            crate::testing::lambda_event(&payload),
+            crate::testing::Signer::new("s3cret").signed_event(&payload),
+            serde_json::json!({
+                "path": "/.netlify/functions/identity-signup", "httpMethod": "POST",
+                "headers": {"content-type": "application/json", "x-nf-account-id": null},
+                "multiValueHeaders": {"accept": ["*/*"]}, "queryStringParameters": {},
+                "multiValueQueryStringParameters": {}, "body": payload, "isBase64Encoded": false,
+                "rawUrl": "https://example.netlify.app/.netlify/functions/identity-signup",
+                "rawQuery": "", "requestContext": {"identity": {"url": "u", "token": "t"}}
+            })
+            .to_string()
+            .into_bytes(),
+        ] {
+            assert_eq!(
+                scan_agrees(&event),
+                Ok(true),
+                "{}",
+                String::from_utf8_lossy(&event)
+            );
+        }
+    }
+
+    #[test]
+    fn the_scan_agrees_with_serde_json_or_leaves_the_event_to_it() {
+        let cases = [
+            r#"{}"#,
+            r#" { "body" : null , "isBase64Encoded" : null } "#,
+            r#"{"body": "{\"a\":\"\u00e9\ud83d\ude00\"}\n\t\/\b\f\r"}"#,
+            r#"{"body": "\ud83d"}"#,
+            r#"{"body": "\ude00"}"#,
+            r#"{"body": "\ud83d\u0041"}"#,
+            r#"{"body": "\x"}"#,
+            "{\"body\": \"a\u{1}b\"}",
+            r#"{"body": "é ü 😀", "bo\u0064y": "x"}"#,
+            r#"{"body": "a", "body": "b"}"#,
+            r#"{"headers": {"X-Webhook-Signature": null, "x-webhook-signature": "s"}}"#,
+            r#"{"headers": {"x-webhook-signature": "s", "X-WEBHOOK-SIGNATURE": null}}"#,
+            r#"{"headers": {"x-webhook-signature": "s", "X-WEBHOOK-SIGNATURE": "t"}}"#,
+            r#"{"headers": {"a": 1}}"#,
+            r#"{"headers": []}"#,
+            r#"{"queryStringParameters": {"a": "b", "c": null}}"#,
+            r#"{"requestContext": null, "x": [1, -0.5e+3, 0, -0, 1E9, true, false, null, {"k": "\u12Ab"}]}"#,
+            r#"{"requestContext": {"a": [[[[]]]]}}"#,
+            r#"{"x": 01}"#,
+            r#"{"x": 1.}"#,
+            r#"{"x": -}"#,
+            r#"{"x": .5}"#,
+            r#"{"x": 1e}"#,
+            r#"{"x": tru}"#,
+            r#"{"x": "\u12G4"}"#,
+            r#"{"x": [1,]}"#,
+            r#"{"x": {"a" 1}}"#,
+            r#"{"body": "a",}"#,
+            r#"{"body": "a"} x"#,
+            r#"{"body": "a"}  "#,
+            r#"[]"#,
+            r#""#,
+            r#"{"isBase64Encoded": "true"}"#,
+            r#"{"path": 1}"#,
+        ];
+        for case in cases {
+            assert!(
+                scan_agrees(case.as_bytes()).is_ok(),
+                "{case}: {:?}",
+                scan_agrees(case.as_bytes())
+            );
+        }
+        for case in [
+            cases[1], cases[2], cases[10], cases[11], cases[16], cases[17], cases[29],
+        ] {
+            assert_eq!(
+                scan_agrees(case.as_bytes()),
+                Ok(true),
+                "the scan should read {case}"
+            );
+        }
+        let deep = format!(r#"{{"x": {}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        assert_eq!(
+            scan_agrees(deep.as_bytes()),
+            Ok(false),
+            "deep nesting is serde_json's"
+        );
+    }
+
+    /// Events put together from fragments, valid and not, in many orders: wherever the scan
+    /// answers, serde_json answers the same.
+    #[test]
+    fn the_scan_agrees_with_serde_json_on_generated_events() {
+        const KEYS: [&str; 12] = [
+            "body",
+            "isBase64Encoded",
+            "headers",
+            "requestContext",
+            "path",
+            "httpMethod",
+            "rawUrl",
+            "queryStringParameters",
+            "multiValueHeaders",
+            "other",
+            "Body",
+            "bo\\dy",
+        ];
+        const VALUES: [&str; 24] = [
+            r#""plain""#,
+            r#""{\"event\":\"signup\"}""#,
+            r#""\u00e9\ud83d\ude00""#,
+            r#""\ud800""#,
+            r#""tab\there""#,
+            r#""\q""#,
+            "null",
+            "true",
+            "false",
+            "0",
+            "-1.5e3",
+            "01",
+            r#"{"x-webhook-signature": "sig"}"#,
+            r#"{"X-Webhook-Signature": null}"#,
+            r#"{"a": "b", "c": null}"#,
+            r#"{"a": 1}"#,
+            "[]",
+            "[1, [2, {\"k\": []}]]",
+            "{}",
+            r#"{"identity": {"url": "u", "token": "t"}}"#,
+            r#""ctl\u0001""#,
+            "[1,]",
+            r#""é😀""#,
+            r#"{"x-webhook-signature": "a", "x-webhook-signature": "b"}"#,
+        ];
+        const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(state >> 33).unwrap_or(0) % n
+        };
+        let (mut scanned, mut total) = (0, 0);
+        for _ in 0..20_000 {
+            let mut event = String::from("{");
+            for member in 0..next(5) {
+                if member > 0 {
+                    event.push(',');
+                }
+                event.push_str(SPACES[next(4)]);
+                event.push_str(&format!(r#""{}""#, KEYS[next(KEYS.len())]));
+                event.push_str(SPACES[next(4)]);
+                event.push(':');
+                event.push_str(VALUES[next(VALUES.len())]);
+            }
+            event.push('}');
+            if next(20) == 0 {
+                event.push_str([" x", ",", "}"][next(3)]);
+            }
+            total += 1;
+            match scan_agrees(event.as_bytes()) {
+                Ok(true) => scanned += 1,
+                Ok(false) => {}
+                Err(err) => panic!("{event}: {err}"),
+            }
+        }
+        assert!(
+            scanned * 4 > total,
+            "the scan answered only {scanned} of {total}"
+        );
     }
 
     #[test]

@@ -110,6 +110,13 @@ pub mod __private {
     pub use std::process::ExitCode;
     pub use std::result::Result;
 
+    /// Whether the envelope's direct scan and serde_json agree on an event, for the `envelope`
+    /// fuzz target: `Ok(true)` when the scan read it as serde_json does, `Ok(false)` when it left
+    /// it to serde_json, `Err` with the difference otherwise.
+    pub fn envelope_scan_agrees(event: &[u8]) -> Result<bool, String> {
+        crate::envelope::scan_agrees(event)
+    }
+
     /// Converts a handler's return value; spanned on the return type by the macro so that an
     /// unsupported type is reported there.
     pub fn into_outcome<T: IntoOutcome>(value: T) -> Outcome {
