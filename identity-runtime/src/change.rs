@@ -38,9 +38,6 @@ pub struct MetadataChange {
     user_changed: bool,
     /// The first edit that could not be applied; answering such a change is a fault.
     misuse: Option<String>,
-    /// Why `user_metadata` could not be edited: it arrived with a duplicate key. Answering
-    /// such a change refuses the invocation (400), as reading the object does.
-    refused: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -59,7 +56,6 @@ impl MetadataChange {
             app_changed: false,
             user_changed: false,
             misuse: None,
-            refused: None,
         }
     }
 
@@ -133,27 +129,20 @@ impl MetadataChange {
     pub fn set_user(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         let key = key.into();
         let value = value.into();
-        match self.user.map_mut() {
-            Ok(map) => {
-                if map.get(&key) != Some(&value) {
-                    map.insert(key, value);
-                    self.user_changed = true;
-                }
-            }
-            Err(refusal) => {
-                self.refused.get_or_insert(refusal);
-            }
+        // A `user_metadata` refused for a duplicate key takes no edit; the refusal answers.
+        if let Some(map) = self.user.map_mut()
+            && map.get(&key) != Some(&value)
+        {
+            map.insert(key, value);
+            self.user_changed = true;
         }
         self
     }
 
     /// Removes a key of `user_metadata`.
     pub fn remove_user(mut self, key: &str) -> Self {
-        match self.user.map_mut() {
-            Ok(map) => self.user_changed |= map.remove(key).is_some(),
-            Err(refusal) => {
-                self.refused.get_or_insert(refusal);
-            }
+        if let Some(map) = self.user.map_mut() {
+            self.user_changed |= map.remove(key).is_some();
         }
         self
     }
@@ -200,9 +189,10 @@ impl MetadataChange {
         self.misuse.as_deref()
     }
 
-    /// Why the user's `user_metadata` was refused, when an edit found a duplicate key in it.
+    /// Why the user's `user_metadata` was refused, when it was read (by an edit or otherwise)
+    /// and found to have a duplicate key. Answering such a change refuses the invocation (400).
     pub(crate) fn refusal(&self) -> Option<&str> {
-        self.refused.as_deref()
+        self.user.refusal()
     }
 
     /// The JSON body this change answers with, or `None` when nothing changed.

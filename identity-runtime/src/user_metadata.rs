@@ -140,17 +140,7 @@ impl UserMetadata {
     pub fn into_map(self) -> Map<String, Value> {
         match self.0 {
             Repr::Map(map) => map,
-            Repr::Received(received) => match Arc::try_unwrap(received) {
-                Ok(received) => {
-                    let _ = received.parsed();
-                    received
-                        .parsed
-                        .into_inner()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
-                }
-                Err(shared) => shared.parsed().cloned().unwrap_or_default(),
-            },
+            Repr::Received(received) => received.parsed().cloned().unwrap_or_default(),
         }
     }
 
@@ -162,19 +152,16 @@ impl UserMetadata {
         }
     }
 
-    /// The map to edit, parsed first if it was not.
-    ///
-    /// # Errors
-    /// Why the object was refused, when it has a duplicate key.
-    pub(crate) fn map_mut(&mut self) -> Result<&mut Map<String, Value>, String> {
+    /// The map to edit, parsed first if it was not; `None` when the object was refused for a
+    /// duplicate key (the refusal stays readable with [`refusal`](Self::refusal)).
+    pub(crate) fn map_mut(&mut self) -> Option<&mut Map<String, Value>> {
         if let Repr::Received(received) = &self.0 {
-            let map = received.parsed().map_err(str::to_owned)?.clone();
+            let map = received.parsed().ok()?.clone();
             self.0 = Repr::Map(map);
         }
         match &mut self.0 {
-            Repr::Map(map) => Ok(map),
-            // Made a map just above.
-            Repr::Received(_) => Err("user_metadata could not be edited".to_owned()),
+            Repr::Map(map) => Some(map),
+            Repr::Received(_) => None,
         }
     }
 
@@ -267,7 +254,11 @@ mod tests {
         assert!(clone.get("a").is_none(), "a refused object reads as empty");
         assert!(meta.refusal().unwrap().contains("duplicate key `b`"));
         let mut edited = meta.clone();
-        assert!(edited.map_mut().is_err());
+        assert!(edited.map_mut().is_none());
+        assert!(
+            edited.refusal().is_some(),
+            "a refused object stays refused after an edit"
+        );
         assert!(serde_json::to_string(&meta).is_err());
     }
 
