@@ -448,6 +448,64 @@ mod tests {
         );
     }
 
+    /// Long bodies, where the scan unescapes 64 bytes at a time: escapes at every offset of a
+    /// block and across its end, escaped backslashes before quotes, `\u` escapes, bytes its
+    /// quick test flags falsely (`#` after a quote, `]` after a backslash), control characters
+    /// and invalid escapes. Valid ones the scan must read, each as serde_json does.
+    #[test]
+    fn the_scan_unescapes_long_bodies_as_serde_json_does() {
+        // As they appear inside the event's body string, escaped once more.
+        const PIECES: [&str; 14] = [
+            "a",
+            "plain text ",
+            "\\\"",
+            "\\\\",
+            "\\\\\\\"",
+            "\\n\\t\\/",
+            "\\\"#",
+            "\\\\]n",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "é",
+            "😀",
+            "]]]",
+            "#\\\"",
+        ];
+        const INVALID: [&str; 4] = ["\u{1}", "\\x", "\\ud800", "\u{1f}"];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state >> 32).unwrap_or(0) % n
+        };
+        let mut scanned = 0;
+        for round in 0..4_000 {
+            let mut body = String::new();
+            while body.len() < 40 + round % 300 {
+                body.push_str(PIECES[next(PIECES.len())]);
+            }
+            let invalid = round % 5 == 0;
+            if invalid {
+                let at = next(body.len());
+                let at = (at..=body.len())
+                    .find(|&i| body.is_char_boundary(i) && !body[..i].ends_with('\\'))
+                    .unwrap_or(body.len());
+                body.insert_str(at, INVALID[next(INVALID.len())]);
+            }
+            let event = format!(r#"{{"path": "/", "body": "{body}", "isBase64Encoded": false}}"#);
+            match scan_agrees(event.as_bytes()) {
+                Ok(true) => scanned += 1,
+                Ok(false) => {}
+                Err(err) => panic!("{event}: {err}"),
+            }
+        }
+        assert!(
+            scanned > 3_000,
+            "the scan read only {scanned} of 4000 bodies"
+        );
+    }
+
     #[test]
     fn refuses_a_signature_sent_twice() {
         let err = envelope(r#"{"headers": {"x-webhook-signature": "a", "X-Webhook-Signature": "b"}, "body": "{}"}"#)
