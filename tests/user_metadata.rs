@@ -112,3 +112,49 @@ fn a_user_read_outside_an_invocation_is_checked_at_once() {
     let err = serde_json::from_str::<User>(&text).unwrap_err();
     assert!(err.to_string().contains("duplicate key `theme`"), "{err}");
 }
+
+/// `{…, "history": [<entries>]}`: from a few KB on, the payload is read with the object cut out
+/// and checked by the direct scan, and must answer as a small one does.
+fn large(metadata: &str, entries: usize) -> String {
+    let history: Vec<String> = (0..entries)
+        .map(|i| {
+            format!(
+                r#"{{"at": "2026-11-{:02}T12:00:00Z", "agent": "Mozilla/5.0 \"x\""}}"#,
+                i % 28 + 1
+            )
+        })
+        .collect();
+    let inner = metadata.strip_suffix('}').unwrap();
+    format!(r#"{inner}, "history": [{}]}}"#, history.join(", "))
+}
+
+#[test]
+fn a_large_object_answers_as_a_small_one_does() {
+    let (duplicate, good) = (large(DUPLICATE, 200), large(GOOD, 200));
+    assert!(event(&good).len() > 8_192, "the payload must be large");
+    let (status, body) = answer(&reads_a_copy::IDENTITY_FUNCTION, &duplicate);
+    assert_eq!(status, 400);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("at `user.user_metadata.prefs`: duplicate key `theme`"),
+        "{message}"
+    );
+    assert_eq!(answer(&reads_a_copy::IDENTITY_FUNCTION, &good).0, 204);
+    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, &duplicate).0, 204);
+    let (status, body) = answer(&edits::IDENTITY_FUNCTION, &good);
+    assert_eq!(status, 200);
+    let mut expected: Value = serde_json::from_str(&good).unwrap();
+    expected["seen"] = json!(true);
+    assert_eq!(body["user_metadata"], expected);
+    // Not JSON: refused whether read or not, where serde_json finds the fault.
+    for broken in [
+        large(r#"{"bad": tru}"#, 200),
+        large(r#"{"bad": "\x"}"#, 200),
+    ] {
+        let (status, body) = answer(&ignores::IDENTITY_FUNCTION, &broken);
+        assert_eq!(status, 400);
+        assert_eq!(body["error"], "invalid_payload");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains("at `user.user_metadata`: "), "{message}");
+    }
+}

@@ -19,7 +19,7 @@ use crate::request::decode_body;
 use crate::signature::SIGNATURE_HEADER;
 use crate::text::Text;
 
-mod scan;
+pub(crate) mod scan;
 
 /// What the invocation path reads of the event.
 #[derive(PartialEq)]

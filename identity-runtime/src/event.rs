@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::text::Text;
-use crate::user::{ReceivedUser, User};
+use crate::user::{ReceivedUserSeed, User};
 
 /// An identity event: what happened to the user.
 ///
@@ -131,11 +131,29 @@ pub(crate) struct ReceivedEvent(pub(crate) IdentityEvent);
 
 impl<'de> Deserialize<'de> for ReceivedEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ReceivedEventVisitor)
+        deserializer.deserialize_map(ReceivedEventVisitor { cut_metadata: None })
     }
 }
 
-struct ReceivedEventVisitor;
+/// Reads a [`ReceivedEvent`] whose user's `user_metadata` was cut from the payload beforehand
+/// and is given here (see [`ReceivedUserSeed`]).
+pub(crate) struct ReceivedEventSeed {
+    pub(crate) cut_metadata: Box<str>,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ReceivedEventSeed {
+    type Value = ReceivedEvent;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ReceivedEvent, D::Error> {
+        deserializer.deserialize_map(ReceivedEventVisitor {
+            cut_metadata: Some(self.cut_metadata),
+        })
+    }
+}
+
+struct ReceivedEventVisitor {
+    cut_metadata: Option<Box<str>>,
+}
 
 impl<'de> Visitor<'de> for ReceivedEventVisitor {
     type Value = ReceivedEvent;
@@ -145,6 +163,7 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReceivedEvent, A::Error> {
+        let mut cut_metadata = self.cut_metadata;
         let mut event = None;
         let mut instance_id: Option<Option<Uuid>> = None;
         let mut user = None;
@@ -157,7 +176,12 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
                 }
                 "instance_id" => instance_id = Some(map.next_value()?),
                 "user" if user.is_some() => return Err(de::Error::duplicate_field("user")),
-                "user" => user = Some(map.next_value::<ReceivedUser>()?.0),
+                "user" => {
+                    let seed = ReceivedUserSeed {
+                        cut_metadata: cut_metadata.take(),
+                    };
+                    user = Some(map.next_value_seed(seed)?.0);
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

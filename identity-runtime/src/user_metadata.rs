@@ -10,7 +10,6 @@ use std::fmt;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::strict::StrictMap;
@@ -46,16 +45,14 @@ enum Repr {
 }
 
 struct Received {
-    raw: Box<RawValue>,
+    raw: Box<str>,
     parsed: OnceLock<Result<Map<String, Value>, String>>,
 }
 
 impl Received {
     fn parsed(&self) -> Result<&Map<String, Value>, &str> {
         self.parsed
-            .get_or_init(|| {
-                crate::error::parse_json_str::<StrictMap>(self.raw.get()).map(|map| map.0)
-            })
+            .get_or_init(|| crate::error::parse_json_str::<StrictMap>(&self.raw).map(|map| map.0))
             .as_ref()
             .map_err(String::as_str)
     }
@@ -68,8 +65,8 @@ impl UserMetadata {
     ///
     /// # Errors
     /// When the text is not a JSON object.
-    pub(crate) fn received(raw: Box<RawValue>) -> Result<UserMetadata, &'static str> {
-        if !crate::request::starts_with_object(raw.get().as_bytes()) {
+    pub(crate) fn received(raw: Box<str>) -> Result<UserMetadata, &'static str> {
+        if !crate::request::starts_with_object(raw.as_bytes()) {
             return Err("expected a JSON object");
         }
         Ok(UserMetadata(Repr::Received(Arc::new(Received {
@@ -227,7 +224,7 @@ mod tests {
     use super::*;
 
     fn received(json: &str) -> UserMetadata {
-        UserMetadata::received(RawValue::from_string(json.to_owned()).unwrap()).unwrap()
+        UserMetadata::received(json.into()).unwrap()
     }
 
     #[test]
@@ -265,8 +262,7 @@ mod tests {
     #[test]
     fn refuses_anything_but_an_object() {
         for json in ["[]", "null", "\"text\"", "1"] {
-            let raw = RawValue::from_string(json.to_owned()).unwrap();
-            assert!(UserMetadata::received(raw).is_err(), "{json}");
+            assert!(UserMetadata::received(json.into()).is_err(), "{json}");
         }
     }
 }
