@@ -472,19 +472,20 @@ fn unescape_blocks(bytes: &[u8], i: &mut usize, out: &mut [u8], o: &mut usize) -
             let run = k.checked_sub(read)?;
             copy_run(input, read, k, output, written);
             written += run;
-            if input[k] != b'\\' {
+            let special = *input.get(k)?;
+            if special != b'\\' {
                 // The closing quote, or what the caller reads byte by byte: a control character
                 // or a byte flagged falsely (see `block_specials`).
                 *i += k;
                 *o += written;
-                return Some(if input[k] == b'"' {
+                return Some(if special == b'"' {
                     *i += 1;
                     true
                 } else {
                     false
                 });
             }
-            let decoded = SHORT_ESCAPES[usize::from(input[k + 1])];
+            let decoded = SHORT_ESCAPES[usize::from(*input.get(k + 1)?)];
             if decoded == 0 {
                 *i += k;
                 *o += written;
