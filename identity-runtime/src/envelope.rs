@@ -411,13 +411,7 @@ mod tests {
             r#"{"x-webhook-signature": "a", "x-webhook-signature": "b"}"#,
         ];
         const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(state >> 33).unwrap_or(0) % n
-        };
+        let mut next = crate::picker::picker(0x9e37_79b9_7f4a_7c15);
         let (mut scanned, mut total) = (0, 0);
         for _ in 0..20_000 {
             let mut event = String::from("{");
@@ -472,13 +466,7 @@ mod tests {
             "#\\\"",
         ];
         const INVALID: [&str; 4] = ["\u{1}", "\\x", "\\ud800", "\u{1f}"];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state >> 32).unwrap_or(0) % n
-        };
+        let mut next = crate::picker::picker(0x2545_f491_4f6c_dd1d);
         let mut scanned = 0;
         for round in 0..4_000 {
             let mut body = String::new();

@@ -517,13 +517,7 @@ mod tests {
             r#"{"unclosed": [1, 2}"#,
         ];
         const KEYS: [&str; 3] = [r#""user_metadata""#, r#""user\u005fmetadata""#, r#""user""#];
-        let mut state = 0x853c_49e6_748f_ea9b_u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            usize::try_from(state >> 33).unwrap_or(0) % n
-        };
+        let mut next = crate::picker::picker(0x853c_49e6_748f_ea9b);
         let (mut agreed, mut total) = (0, 0);
         for _ in 0..20_000 {
             let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();

@@ -48,6 +48,8 @@ mod invocation;
 mod log;
 mod metadata;
 mod outcome;
+#[cfg(test)]
+mod picker;
 mod request;
 mod response;
 mod runner;
