@@ -96,17 +96,6 @@ impl<'e> From<Wire<'e>> for Envelope<'e> {
     }
 }
 
-impl<'e> From<scan::Scanned<'e>> for Envelope<'e> {
-    fn from(scanned: scan::Scanned<'e>) -> Self {
-        Envelope {
-            body: scanned.body,
-            is_base64_encoded: scanned.is_base64_encoded.unwrap_or(false),
-            signature: scanned.signature,
-            request_context: scanned.request_context,
-        }
-    }
-}
-
 impl<'e> Envelope<'e> {
     /// Parses the event.
     ///
@@ -114,20 +103,21 @@ impl<'e> Envelope<'e> {
     /// [`InvocationError::NotAnEvent`], naming the offending key, when the bytes are not a JSON
     /// object of the Lambda event's shape.
     pub(crate) fn from_slice(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
-        if let Some(scanned) = std::str::from_utf8(event).ok().and_then(scan::scan) {
-            return Ok(scanned.into());
-        }
-        Self::read_with_serde(event)
-    }
-
-    /// The event read by serde_json: every answer the scan leaves, and every error.
-    fn read_with_serde(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
         if !crate::request::starts_with_object(event) {
             return Err(InvocationError::NotAnEvent(
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
-        crate::error::parse_json::<Wire<'e>>(event)
+        let text = crate::error::utf8(event).map_err(InvocationError::NotAnEvent)?;
+        match scan::scan(text) {
+            Some(scanned) => Ok(scanned),
+            None => Self::read_with_serde(text),
+        }
+    }
+
+    /// The event read by serde_json: every answer the scan leaves, and every error.
+    fn read_with_serde(event: &'e str) -> Result<Envelope<'e>, InvocationError> {
+        crate::error::parse_json_str::<Wire<'e>>(event)
             .map(Envelope::from)
             .map_err(InvocationError::NotAnEvent)
     }
@@ -169,11 +159,13 @@ impl<'e> Envelope<'e> {
 /// # Errors
 /// What differs, when the scan answered and serde_json read something else or refused.
 pub(crate) fn scan_agrees(event: &[u8]) -> Result<bool, String> {
-    let Some(scanned) = std::str::from_utf8(event).ok().and_then(scan::scan) else {
+    let Ok(text) = std::str::from_utf8(event) else {
         return Ok(false);
     };
-    let scanned = Envelope::from(scanned);
-    match Envelope::read_with_serde(event) {
+    let Some(scanned) = scan::scan(text) else {
+        return Ok(false);
+    };
+    match Envelope::read_with_serde(text) {
         Ok(read) if read == scanned => Ok(true),
         Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
         Err(err) => Err(format!(

@@ -108,9 +108,13 @@ impl ErrorBody<'_> {
 /// The bytes are checked to be UTF-8 once, as a whole, then parsed as text: serde_json checks
 /// each string it borrows from bytes, and the call per string costs more than the one pass.
 pub(crate) fn parse_json<'de, T: serde::Deserialize<'de>>(json: &'de [u8]) -> Result<T, String> {
-    let text = std::str::from_utf8(json)
-        .map_err(|err| format!("not UTF-8: invalid byte at offset {}", err.valid_up_to()))?;
-    parse_json_str(text)
+    parse_json_str(utf8(json)?)
+}
+
+/// JSON bytes as text, or what is wrong with them.
+pub(crate) fn utf8(json: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(json)
+        .map_err(|err| format!("not UTF-8: invalid byte at offset {}", err.valid_up_to()))
 }
 
 /// [`parse_json`] for text already known to be UTF-8.

@@ -12,25 +12,18 @@
 
 use std::borrow::Cow;
 
+use super::Envelope;
 use crate::signature::SIGNATURE_HEADER;
-
-/// What the scan read: the same fields as the serde_json reading.
-pub(crate) struct Scanned<'e> {
-    pub(crate) body: Option<Cow<'e, str>>,
-    pub(crate) is_base64_encoded: Option<bool>,
-    pub(crate) signature: Option<Cow<'e, str>>,
-    pub(crate) request_context: Option<&'e str>,
-}
 
 /// Deeper than this, skipped values are left to serde_json.
 const MAX_DEPTH: usize = 64;
 
-/// Reads `event`, or `None` when serde_json must.
-pub(crate) fn scan(event: &str) -> Option<Scanned<'_>> {
+/// Reads `event` as serde_json's reading would, or `None` when serde_json must.
+pub(crate) fn scan(event: &str) -> Option<Envelope<'_>> {
     let mut s = Scanner::new(event);
-    let mut scanned = Scanned {
+    let mut scanned = Envelope {
         body: None,
-        is_base64_encoded: None,
+        is_base64_encoded: false,
         signature: None,
         request_context: None,
     };
@@ -64,7 +57,9 @@ pub(crate) fn scan(event: &str) -> Option<Scanned<'_>> {
             }
             match slot {
                 0 => scanned.body = s.nullable(Scanner::string)?,
-                1 => scanned.is_base64_encoded = s.nullable(Scanner::boolean)?,
+                1 => {
+                    scanned.is_base64_encoded = s.nullable(Scanner::boolean)?.unwrap_or(false);
+                }
                 2 => scanned.signature = s.nullable(Scanner::headers)?.flatten(),
                 3 => scanned.request_context = s.nullable(Scanner::raw_value)?,
                 4..=6 => {
