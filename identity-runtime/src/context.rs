@@ -137,12 +137,12 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
         let mut other = Map::new();
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "sub" => once(&mut sub, map.next_value()?, "sub")?,
-                "email" => once(&mut email, map.next_value()?, "email")?,
-                "exp" => once(&mut exp, map.next_value()?, "exp")?,
-                "aud" => once(&mut aud, map.next_value()?, "aud")?,
-                "app_metadata" => once(&mut app_metadata, map.next_value()?, "app_metadata")?,
-                "user_metadata" => once(&mut user_metadata, map.next_value()?, "user_metadata")?,
+                "sub" => once(&mut sub, "sub", || map.next_value())?,
+                "email" => once(&mut email, "email", || map.next_value())?,
+                "exp" => once(&mut exp, "exp", || map.next_value())?,
+                "aud" => once(&mut aud, "aud", || map.next_value())?,
+                "app_metadata" => once(&mut app_metadata, "app_metadata", || map.next_value())?,
+                "user_metadata" => once(&mut user_metadata, "user_metadata", || map.next_value())?,
                 _ => {
                     let StrictValue(value) = map.next_value()?;
                     insert_new(&mut other, key, value)?;
@@ -226,8 +226,8 @@ impl<'de> Visitor<'de> for EndpointVisitor {
         let mut token = None;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "url" => once(&mut url, map.next_value()?, "url")?,
-                "token" => once(&mut token, map.next_value()?, "token")?,
+                "url" => once(&mut url, "url", || map.next_value())?,
+                "token" => once(&mut token, "token", || map.next_value())?,
                 _ => {
                     map.next_value::<de::IgnoredAny>()?;
                 }

@@ -7,6 +7,7 @@ use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
+use crate::strict::once;
 use crate::text::Text;
 use crate::user::{ReceivedUserSeed, User};
 
@@ -169,19 +170,14 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
         let mut user = None;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "event" if event.is_some() => return Err(de::Error::duplicate_field("event")),
-                "event" => event = Some(map.next_value()?),
-                "instance_id" if instance_id.is_some() => {
-                    return Err(de::Error::duplicate_field("instance_id"));
-                }
-                "instance_id" => instance_id = Some(map.next_value()?),
-                "user" if user.is_some() => return Err(de::Error::duplicate_field("user")),
-                "user" => {
+                "event" => once(&mut event, "event", || map.next_value())?,
+                "instance_id" => once(&mut instance_id, "instance_id", || map.next_value())?,
+                "user" => once(&mut user, "user", || {
                     let seed = ReceivedUserSeed {
                         cut_metadata: cut_metadata.take(),
                     };
-                    user = Some(map.next_value_seed(seed)?.0);
-                }
+                    map.next_value_seed(seed)
+                })?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -190,7 +186,7 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
         Ok(ReceivedEvent(IdentityEvent {
             event: event.ok_or_else(|| de::Error::missing_field("event"))?,
             instance_id: instance_id.flatten(),
-            user: user.ok_or_else(|| de::Error::missing_field("user"))?,
+            user: user.ok_or_else(|| de::Error::missing_field("user"))?.0,
         }))
     }
 }

@@ -6,11 +6,11 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::strict::{StrictValue, insert_new};
+use crate::strict::{StrictValue, insert_new, once};
 use crate::text::Text;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
@@ -64,12 +64,8 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
         let mut other = Map::new();
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "provider" if provider.is_some() => {
-                    return Err(de::Error::duplicate_field("provider"));
-                }
-                "provider" => provider = Some(map.next_value()?),
-                "roles" if roles.is_some() => return Err(de::Error::duplicate_field("roles")),
-                "roles" => roles = Some(map.next_value()?),
+                "provider" => once(&mut provider, "provider", || map.next_value())?,
+                "roles" => once(&mut roles, "roles", || map.next_value())?,
                 _ => {
                     let StrictValue(value) = map.next_value()?;
                     insert_new(&mut other, key, value)?;

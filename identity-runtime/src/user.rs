@@ -149,44 +149,43 @@ impl<'de> Visitor<'de> for UserVisitor {
         let mut other = Map::new();
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "id" => once(&mut id, map.next_value()?, "id")?,
-                "aud" => once(&mut aud, map.next_value()?, "aud")?,
-                "role" => once(&mut role, map.next_value()?, "role")?,
-                "email" => once(&mut email, map.next_value()?, "email")?,
-                "app_metadata" => once(&mut app_metadata, map.next_value()?, "app_metadata")?,
+                "id" => once(&mut id, "id", || map.next_value())?,
+                "aud" => once(&mut aud, "aud", || map.next_value())?,
+                "role" => once(&mut role, "role", || map.next_value())?,
+                "email" => once(&mut email, "email", || map.next_value())?,
+                "app_metadata" => once(&mut app_metadata, "app_metadata", || map.next_value())?,
                 "user_metadata" if self.received => {
-                    let value = map.next_value_seed(ReceivedMetadata {
-                        cut: cut_metadata.take(),
-                    })?;
-                    once(&mut user_metadata, value, "user_metadata")?;
+                    once(&mut user_metadata, "user_metadata", || {
+                        map.next_value_seed(ReceivedMetadata {
+                            cut: cut_metadata.take(),
+                        })
+                    })?
                 }
-                "user_metadata" => once(&mut user_metadata, map.next_value()?, "user_metadata")?,
-                "created_at" => once(&mut created_at, map.next_value()?, "created_at")?,
+                "user_metadata" => once(&mut user_metadata, "user_metadata", || map.next_value())?,
+                "created_at" => once(&mut created_at, "created_at", || map.next_value())?,
                 "updated_at" | "update_at" => {
-                    once(&mut updated_at, map.next_value()?, "updated_at")?
+                    once(&mut updated_at, "updated_at", || map.next_value())?
                 }
-                "confirmed_at" => once(&mut confirmed_at, map.next_value()?, "confirmed_at")?,
-                "invited_at" => once(&mut invited_at, map.next_value()?, "invited_at")?,
+                "confirmed_at" => once(&mut confirmed_at, "confirmed_at", || map.next_value())?,
+                "invited_at" => once(&mut invited_at, "invited_at", || map.next_value())?,
                 "confirmation_sent_at" => {
-                    once(
-                        &mut confirmation_sent_at,
-                        map.next_value()?,
-                        "confirmation_sent_at",
-                    )?;
+                    once(&mut confirmation_sent_at, "confirmation_sent_at", || {
+                        map.next_value()
+                    })?;
                 }
                 "recovery_sent_at" => {
-                    once(&mut recovery_sent_at, map.next_value()?, "recovery_sent_at")?;
+                    once(&mut recovery_sent_at, "recovery_sent_at", || {
+                        map.next_value()
+                    })?;
                 }
-                "new_email" => once(&mut new_email, map.next_value()?, "new_email")?,
+                "new_email" => once(&mut new_email, "new_email", || map.next_value())?,
                 "email_change_sent_at" => {
-                    once(
-                        &mut email_change_sent_at,
-                        map.next_value()?,
-                        "email_change_sent_at",
-                    )?;
+                    once(&mut email_change_sent_at, "email_change_sent_at", || {
+                        map.next_value()
+                    })?;
                 }
                 "last_sign_in_at" => {
-                    once(&mut last_sign_in_at, map.next_value()?, "last_sign_in_at")?
+                    once(&mut last_sign_in_at, "last_sign_in_at", || map.next_value())?
                 }
                 _ => {
                     let StrictValue(value) = map.next_value()?;
