@@ -31,17 +31,21 @@ mod edits {
     }
 }
 
-/// A login event whose `user_metadata` is `metadata`, spliced in as text so that it can hold
-/// what a `Value` cannot: a duplicate key.
+/// The Lambda event of [`payload`].
 fn event(metadata: &str) -> Vec<u8> {
+    testing::lambda_event(&payload(metadata))
+}
+
+/// A login payload whose `user_metadata` is `metadata`, spliced in as text so that it can hold
+/// what a `Value` cannot: a duplicate key.
+fn payload(metadata: &str) -> String {
     let mut user: Value = serde_json::from_str::<Value>(&testing::sample_payload(EventKind::Login))
         .unwrap()["user"]
         .clone();
     user["user_metadata"] = json!("METADATA");
-    let payload = json!({"event": "login", "user": user})
+    json!({"event": "login", "user": user})
         .to_string()
-        .replace(r#""METADATA""#, metadata);
-    testing::lambda_event(&payload)
+        .replace(r#""METADATA""#, metadata)
 }
 
 const DUPLICATE: &str = r#"{"full_name": "Ada", "prefs": {"theme": "dark", "theme": "light"}}"#;
@@ -132,6 +136,13 @@ fn large(metadata: &str, entries: usize) -> String {
 fn a_large_object_answers_as_a_small_one_does() {
     let (duplicate, good) = (large(DUPLICATE, 200), large(GOOD, 200));
     assert!(event(&good).len() > 8_192, "the payload must be large");
+    // Both are read with the object cut out, as the invocations below read them.
+    for metadata in [&duplicate, &good] {
+        assert_eq!(
+            identity_runtime::__private::metadata_cut_agrees(&payload(metadata)),
+            Ok(true)
+        );
+    }
     let (status, body) = answer(&reads_a_copy::IDENTITY_FUNCTION, &duplicate);
     assert_eq!(status, 400);
     let message = body["message"].as_str().unwrap();

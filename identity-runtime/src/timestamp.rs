@@ -111,24 +111,20 @@ mod tests {
             "2026-11-27T12:00:00.\u{e9}Z".to_owned(),
         ];
         // A deterministic spread of field values, in and out of range.
-        let mut state = 0x2545_f491_u64;
+        let mut next = crate::picker::picker(0x2545_f491);
         for _ in 0..20_000 {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1);
-            let r = |shift: u32, modulo: u64| (state >> shift) % modulo;
-            let fraction = match r(40, 12) {
+            let fraction = match next(12) {
                 0 => String::new(),
-                n => format!(".{:0width$}", r(8, 1_000_000_000), width = n as usize),
+                n => format!(".{:0n$}", next(1_000_000_000)),
             };
             texts.push(format!(
                 "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}Z",
-                r(3, 10_000),
-                r(13, 14),
-                r(17, 33),
-                r(23, 26),
-                r(29, 62),
-                r(35, 62),
+                next(10_000),
+                next(14),
+                next(33),
+                next(26),
+                next(62),
+                next(62),
             ));
         }
         for text in &texts {
