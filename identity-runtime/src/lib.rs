@@ -53,6 +53,7 @@ mod picker;
 mod request;
 mod response;
 mod runner;
+mod scanner;
 mod setup;
 mod signature;
 mod strict;

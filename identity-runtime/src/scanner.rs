@@ -1,0 +1,452 @@
+//! A direct reader of JSON text, for the shapes Netlify sends: the primitives the event's and
+//! the client context's readers are built from.
+//!
+//! Every method answers `None` when it is not sure it reads as serde_json would (a `\u` escape
+//! that is not a whole character, nesting deeper than [`MAX_DEPTH`], anything that is not valid
+//! JSON); its callers then leave the whole text to serde_json, which gives the answer or the
+//! error. Nothing here reports an error of its own.
+
+use std::borrow::Cow;
+
+/// Deeper than this, skipped values are left to serde_json.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// A position in a JSON text.
+pub(crate) struct Scanner<'e> {
+    /// The whole text.
+    pub(crate) text: &'e str,
+    /// The index of the next byte to read.
+    pub(crate) i: usize,
+}
+
+impl<'e> Scanner<'e> {
+    pub(crate) fn new(text: &'e str) -> Self {
+        Scanner { text, i: 0 }
+    }
+
+    pub(crate) fn bytes(&self) -> &'e [u8] {
+        self.text.as_bytes()
+    }
+
+    pub(crate) fn whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes().get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.whitespace();
+        self.bytes().get(self.i).copied()
+    }
+
+    /// Consumes `byte` if it comes next.
+    pub(crate) fn eat(&mut self, byte: u8) -> bool {
+        let next = self.peek() == Some(byte);
+        if next {
+            self.i += 1;
+        }
+        next
+    }
+
+    pub(crate) fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    pub(crate) fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i.checked_add(word.len())?;
+        (self.bytes().get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// `null` (as `Some(None)`) or what `read` reads (as `Some(Some(_))`).
+    pub(crate) fn nullable<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if self.peek()? == b'n' {
+            self.literal(b"null")?;
+            Some(None)
+        } else {
+            read(self).map(Some)
+        }
+    }
+
+    pub(crate) fn boolean(&mut self) -> Option<bool> {
+        match self.peek()? {
+            b't' => self.literal(b"true").map(|()| true),
+            b'f' => self.literal(b"false").map(|()| false),
+            _ => None,
+        }
+    }
+
+    /// A string, decoded: borrowed when it has no escapes. `None` for a `\u` escape that is not
+    /// a whole character (a lone surrogate), a control character, or an invalid escape.
+    pub(crate) fn string(&mut self) -> Option<Cow<'e, str>> {
+        self.expect(b'"')?;
+        let start = self.i;
+        self.i = skip_plain(self.bytes(), self.i);
+        match *self.bytes().get(self.i)? {
+            b'"' => {
+                self.i += 1;
+                return self.text.get(start..self.i - 1).map(Cow::Borrowed);
+            }
+            b'\\' => {}
+            _ => return None,
+        }
+        // Escapes: unescape the rest into a buffer the size of what is left of the input, which
+        // always has room for an 8-byte store at the write position (the output never gets
+        // ahead of the input).
+        let bytes = self.bytes();
+        let mut out = vec![0u8; bytes.len() - start];
+        let mut o = self.i - start;
+        out.get_mut(..o)?.copy_from_slice(bytes.get(start..self.i)?);
+        loop {
+            // Sixty-four bytes at a time while they last and hold only short escapes; what they
+            // leave (a `\u`, an invalid escape, the last bytes) is read below.
+            if unescape_blocks(bytes, &mut self.i, &mut out, &mut o)? {
+                out.truncate(o);
+                return String::from_utf8(out).ok().map(Cow::Owned);
+            }
+            // Plain bytes, eight at a time: each word is stored whole and the write position
+            // moved past its plain bytes only, so no run needs a copy of its own.
+            loop {
+                match (bytes.get(self.i..self.i + 8), out.get_mut(o..o + 8)) {
+                    (Some(chunk), Some(dst)) => {
+                        dst.copy_from_slice(chunk);
+                        let mut word = [0u8; 8];
+                        word.copy_from_slice(chunk);
+                        let special = special_bytes(u64::from_le_bytes(word));
+                        if special != 0 {
+                            let plain = (special.trailing_zeros() / 8) as usize;
+                            self.i += plain;
+                            o += plain;
+                            break;
+                        }
+                        self.i += 8;
+                        o += 8;
+                    }
+                    _ => {
+                        let c = *bytes.get(self.i)?;
+                        if is_special(c) {
+                            break;
+                        }
+                        *out.get_mut(o)? = c;
+                        self.i += 1;
+                        o += 1;
+                    }
+                }
+            }
+            match *bytes.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    out.truncate(o);
+                    return String::from_utf8(out).ok().map(Cow::Owned);
+                }
+                b'\\' => {
+                    let second = *bytes.get(self.i + 1)?;
+                    if second == b'u' {
+                        // Six or twelve bytes of input make at most four of output.
+                        let c = self.unicode_escape()?;
+                        let len = c.len_utf8();
+                        c.encode_utf8(out.get_mut(o..o + len)?);
+                        o += len;
+                        continue;
+                    }
+                    let escaped = SHORT_ESCAPES[usize::from(second)];
+                    if escaped == 0 {
+                        return None;
+                    }
+                    *out.get_mut(o)? = escaped;
+                    o += 1;
+                    self.i += 2;
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `\uXXXX` at `self.i`, or a surrogate pair `\uD8XX\uDCXX`, as a character.
+    pub(crate) fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4(self.i + 2)?;
+        self.i += 6;
+        if (0xD800..0xDC00).contains(&first) {
+            if self.bytes().get(self.i..self.i + 2)? != b"\\u" {
+                return None;
+            }
+            let second = self.hex4(self.i + 2)?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return None;
+            }
+            self.i += 6;
+            char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+        } else {
+            char::from_u32(first)
+        }
+    }
+
+    pub(crate) fn hex4(&self, at: usize) -> Option<u32> {
+        let digits = self.bytes().get(at..at + 4)?;
+        digits
+            .iter()
+            .try_fold(0u32, |n, d| Some(n * 16 + char::from(*d).to_digit(16)?))
+    }
+
+    /// Skips a string as serde_json's `ignore_str` does: escapes checked, `\u` only for its
+    /// four hex digits.
+    pub(crate) fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        let bytes = self.bytes();
+        loop {
+            self.i = skip_plain(bytes, self.i);
+            match *bytes.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                b'\\' => match *bytes.get(self.i + 1)? {
+                    b'u' => {
+                        self.hex4(self.i + 2)?;
+                        self.i += 6;
+                    }
+                    second if SHORT_ESCAPES[usize::from(second)] != 0 => self.i += 2,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+    }
+
+    /// Skips any JSON value.
+    pub(crate) fn skip_value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' => {
+                self.i += 1;
+                if self.eat(b'}') {
+                    return Some(());
+                }
+                loop {
+                    self.skip_string()?;
+                    self.expect(b':')?;
+                    self.skip_value(depth + 1)?;
+                    if !self.eat(b',') {
+                        return self.expect(b'}');
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                if self.eat(b']') {
+                    return Some(());
+                }
+                loop {
+                    self.skip_value(depth + 1)?;
+                    if !self.eat(b',') {
+                        return self.expect(b']');
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    pub(crate) fn number(&mut self) -> Option<()> {
+        let bytes = self.bytes();
+        if bytes.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match *bytes.get(self.i)? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if bytes.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !bytes.get(self.i)?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = bytes.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = bytes.get(self.i) {
+                self.i += 1;
+            }
+            if !bytes.get(self.i)?.is_ascii_digit() {
+                return None;
+            }
+            self.digits();
+        }
+        Some(())
+    }
+
+    pub(crate) fn digits(&mut self) {
+        while self.bytes().get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+    }
+
+    /// Any value, as its text (what serde_json's `RawValue` holds).
+    pub(crate) fn raw_value(&mut self) -> Option<&'e str> {
+        self.whitespace();
+        let start = self.i;
+        self.skip_value(0)?;
+        self.text.get(start..self.i)
+    }
+}
+
+/// Unescapes a string's bytes from `*i` into `out` from `*o`, sixty-four bytes at a time, for
+/// as long as whole blocks are left and every escape in them is a two-byte one (`\"`, `\n`, …).
+/// `Some(true)` when it consumed the closing quote; `Some(false)` when it stopped at what the
+/// caller reads byte by byte (a `\u`, an invalid escape, a control character, the input's
+/// last bytes), with `*i` and `*o` where it stopped.
+///
+/// Each block's backslashes, quotes and control characters are found first, as one bit mask,
+/// and the escapes are then visited through the mask: where the next one is does not wait on
+/// reading the last, and the one hard-to-predict branch is per block, not per escape (Netlify's
+/// body is JSON inside a JSON string, with an escape every few bytes).
+fn unescape_blocks(bytes: &[u8], i: &mut usize, out: &mut [u8], o: &mut usize) -> Option<bool> {
+    // A block, the byte after it (where the last escape's second byte may be) and room for a
+    // 16-byte copy from anywhere in the block; the output, never ahead of the input, has as much.
+    while let (Some(input), Some(output)) = (bytes.get(*i..*i + 80), out.get_mut(*o..*o + 80)) {
+        let input: &[u8; 80] = input.try_into().ok()?;
+        let output: &mut [u8; 80] = output.try_into().ok()?;
+        // The specials not yet visited, the input bytes of the block consumed (65 when the last
+        // escape took the next block's first byte) and the output bytes written.
+        let mut pending = block_specials(input.first_chunk()?);
+        let mut read = 0;
+        let mut written = 0;
+        while pending != 0 {
+            let k = pending.trailing_zeros() as usize;
+            // Never below `read` (the bits up to it are cleared); checked all the same.
+            let run = k.checked_sub(read)?;
+            copy_run(input, read, k, output, written);
+            written += run;
+            let special = *input.get(k)?;
+            if special != b'\\' {
+                // The closing quote, or what the caller reads byte by byte: a control character
+                // or a byte flagged falsely (see `block_specials`).
+                *i += k;
+                *o += written;
+                return Some(if special == b'"' {
+                    *i += 1;
+                    true
+                } else {
+                    false
+                });
+            }
+            let decoded = SHORT_ESCAPES[usize::from(*input.get(k + 1)?)];
+            if decoded == 0 {
+                *i += k;
+                *o += written;
+                return Some(false);
+            }
+            *output.get_mut(written)? = decoded;
+            written += 1;
+            read = k + 2;
+            // The backslash and the byte it escapes, which may itself be flagged.
+            pending &= !(3 << k);
+        }
+        if read < 64 {
+            copy_run(input, read, 64, output, written);
+            written += 64 - read;
+        }
+        *i += read.max(64);
+        *o += written;
+    }
+    Some(false)
+}
+
+/// Copies the run `input[from..to]` (`from <= to <= 64`) to `output` at `at` (`at <= from`),
+/// sixteen bytes at a time: the bytes copied past the run's end are overwritten by what
+/// follows it.
+fn copy_run(input: &[u8; 80], from: usize, to: usize, output: &mut [u8; 80], at: usize) {
+    let mut from = from;
+    let mut at = at;
+    while from < to {
+        if let (Some(run), Some(into)) = (input.get(from..from + 16), output.get_mut(at..at + 16)) {
+            into.copy_from_slice(run);
+        }
+        from += 16;
+        at += 16;
+    }
+}
+
+/// Bit `j` set for byte `j` of the 64-byte block that may be a `"`, `\` or control character:
+/// eight bytes at a time, then each word's eight high bits gathered into a byte by a multiply.
+/// Every such byte is flagged; a byte just after one may be flagged falsely (a borrow), which
+/// the caller finds by reading the byte, and hands to the byte-by-byte reader.
+fn block_specials(block: &[u8; 64]) -> u64 {
+    let mut specials = 0;
+    for (j, chunk) in block.chunks_exact(8).enumerate() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let flagged = special_bytes(u64::from_le_bytes(word));
+        // Bit 7 of byte n to bit 56 + n, then down to bit n.
+        specials |= ((flagged >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j);
+    }
+    specials
+}
+
+/// The byte each two-byte escape stands for, by its second byte; 0 for `u` (six bytes or twelve)
+/// and for what is not an escape.
+const SHORT_ESCAPES: [u8; 256] = {
+    let mut table = [0; 256];
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'/' as usize] = b'/';
+    table[b'b' as usize] = 0x08;
+    table[b'f' as usize] = 0x0c;
+    table[b'n' as usize] = b'\n';
+    table[b'r' as usize] = b'\r';
+    table[b't' as usize] = b'\t';
+    table
+};
+
+/// The index of the first `"`, `\` or control character at or after `i`, eight bytes at a time
+/// where it can.
+fn skip_plain(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let special = special_bytes(u64::from_le_bytes(word));
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = bytes.get(i) {
+        if is_special(c) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The high bit of each byte of `word` (little-endian) that may be a `"`, `\` or control
+/// character. The lowest flagged byte is always a true one (a false one only follows a true
+/// one), so `trailing_zeros() / 8` is the index of the first.
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let special = (quote.wrapping_sub(ONES) & !quote)
+        | (backslash.wrapping_sub(ONES) & !backslash)
+        | (word.wrapping_sub(ONES * 0x20) & !word);
+    special & HIGH
+}
+
+/// A byte that ends a run of plain string bytes: `"`, `\` or a control character.
+fn is_special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
