@@ -11,11 +11,13 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{InvocationError, parse_json, parse_json_str};
+use crate::error::{InvocationError, parse_json_str, utf8};
 use crate::metadata::AppMetadata;
 use crate::strict::{StrictValue, insert_new, once};
 use crate::text::Text;
 use crate::user_metadata::UserMetadata;
+
+mod scan;
 
 /// What Netlify tells the function about the Identity instance and the caller.
 ///
@@ -171,11 +173,13 @@ impl ClientContext {
         let json = decode_base64(netlify.trim()).ok_or_else(|| {
             InvocationError::ClientContext("`custom.netlify` is not valid base64".into())
         })?;
-        parse_json(&json).map_err(|err| {
-            InvocationError::ClientContext(format!(
-                "`custom.netlify` is not the expected JSON: {err}"
-            ))
-        })
+        utf8(&json)
+            .and_then(|text| scan::client_context(text).map_or_else(|| parse_json_str(text), Ok))
+            .map_err(|err| {
+                InvocationError::ClientContext(format!(
+                    "`custom.netlify` is not the expected JSON: {err}"
+                ))
+            })
     }
 
     /// Reads the context from where it arrives: the production Lambda client context first
@@ -206,6 +210,30 @@ impl ClientContext {
             identity: local.identity,
             user: local.user,
         }))
+    }
+}
+
+/// Whether the direct scan and serde_json agree on the decoded `custom.netlify` JSON:
+/// `Ok(true)` when the scan answered and serde_json read the same, `Ok(false)` when the scan
+/// left it to serde_json. For the tests and the `context` fuzz target.
+///
+/// # Errors
+/// What differs, when the scan answered and serde_json read something else or refused.
+pub(crate) fn scan_agrees(json: &[u8]) -> Result<bool, String> {
+    let Ok(text) = std::str::from_utf8(json) else {
+        return Ok(false);
+    };
+    let Some(scanned) = scan::client_context(text) else {
+        return Ok(false);
+    };
+    // Compared by their `Debug` too: `UserMetadata`'s equality is that of its parsed object,
+    // whatever form it is kept in.
+    match parse_json_str::<ClientContext>(text) {
+        Ok(read) if read == scanned && format!("{read:?}") == format!("{scanned:?}") => Ok(true),
+        Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
+        Err(err) => Err(format!(
+            "the scan read {scanned:?}, serde_json refused: {err}"
+        )),
     }
 }
 
@@ -273,4 +301,191 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
         .find_map(|engine| engine.decode(text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agrees(json: &str) -> bool {
+        scan_agrees(json.as_bytes()).unwrap_or_else(|err| panic!("{json}: {err}"))
+    }
+
+    #[test]
+    fn the_scan_reads_the_contexts_netlify_sends() {
+        let endpoint = r#""identity":{"token":"eyJhbGciOiJIUzI1NiJ9.e30.c2ln","url":"https://example.netlify.app/.netlify/identity"}"#;
+        for json in [
+            format!("{{{endpoint}}}"),
+            format!(
+                r#"{{{endpoint},"user":{{"app_metadata":{{"provider":"email","roles":["admin"]}},"email":"ada@example.com","exp":1800000000,"sub":"1111a1a1-a11a-1111-aa11-aaa11111a11a","user_metadata":{{}}}}}}"#
+            ),
+            format!(
+                r#"{{{endpoint},"user":{{"app_metadata":{{"provider":"github","plan":{{"tier":"pro"}}}},"aud":"","email":"ada@example.com","exp":1800000000,"iat":1799996400,"sub":"8c6f","user_metadata":{{"full_name":"Ada Lovelace"}}}}}}"#
+            ),
+            format!("{{ {endpoint} , \"user\" : null }}\n"),
+            "{}".to_owned(),
+        ] {
+            assert!(agrees(&json), "the scan left {json} to serde_json");
+        }
+    }
+
+    #[test]
+    fn the_scan_leaves_what_it_is_unsure_of_to_serde_json() {
+        for json in [
+            // Keys given twice, at every level.
+            r#"{"identity":null,"identity":null}"#,
+            r#"{"identity":{"url":"u","url":"v","token":"t"}}"#,
+            r#"{"user":{"sub":"s","sub":"s"}}"#,
+            r#"{"user":{"sub":"s","iat":1,"iat":1}}"#,
+            r#"{"user":{"sub":"s","app_metadata":{"plan":1,"plan":1}}}"#,
+            r#"{"user":{"sub":"s","user_metadata":{"a":1,"a":2}}}"#,
+            // Numbers serde_json does not read into an `i64`.
+            r#"{"user":{"sub":"s","exp":-0}}"#,
+            r#"{"user":{"sub":"s","exp":1.0}}"#,
+            r#"{"user":{"sub":"s","exp":1e3}}"#,
+            r#"{"user":{"sub":"s","exp":01}}"#,
+            r#"{"user":{"sub":"s","exp":9223372036854775808}}"#,
+            r#"{"user":{"sub":"s","exp":"1"}}"#,
+            // Missing or mistyped fields.
+            r#"{"identity":{"url":"u"}}"#,
+            r#"{"identity":{"url":"u","token":null}}"#,
+            r#"{"identity":["u","t"]}"#,
+            r#"{"user":{"email":"e"}}"#,
+            r#"{"user":{"sub":null}}"#,
+            r#"{"user":{"sub":"s","app_metadata":{"roles":[null]}}}"#,
+            r#"{"user":{"sub":"s","user_metadata":[]}}"#,
+            // Not JSON, or not all of it.
+            r#"{"identity":null,}"#,
+            r#"{"identity":null} x"#,
+            r#"{"user":{"sub":"a\ud800"}}"#,
+            "[null, null]",
+            "null",
+        ] {
+            assert!(!agrees(json), "the scan answered for {json}");
+        }
+        // The one number form it reads: the `i64` range's ends included.
+        assert!(agrees(
+            r#"{"user":{"sub":"s","exp":-9223372036854775808,"aud":null}}"#
+        ));
+        assert!(agrees(r#"{"user":{"sub":"s","exp":9223372036854775807}}"#));
+    }
+
+    /// Contexts put together from keys and values that are each valid or not, of the right
+    /// type or not, at each level: wherever the scan answers, serde_json answers the same.
+    #[test]
+    fn the_scan_agrees_with_serde_json_on_generated_contexts() {
+        let mut next = crate::picker::picker(0x2545_f491_4f6c_dd1d);
+        let (mut scanned, mut total) = (0, 0);
+        for _ in 0..20_000 {
+            let mut json = generated::object(&mut next, &["identity", "user", "other", "Identity"]);
+            if next(20) == 0 {
+                json.push_str([" x", ",", "}", "\n"][next(4)]);
+            }
+            total += 1;
+            match scan_agrees(json.as_bytes()) {
+                Ok(true) => scanned += 1,
+                Ok(false) => {}
+                Err(err) => panic!("{json}: {err}"),
+            }
+        }
+        assert!(
+            scanned * 5 > total,
+            "the scan answered only {scanned} of {total}"
+        );
+    }
+
+    /// The generator of contexts: each key's value is mostly of the type it wants, sometimes
+    /// anything.
+    mod generated {
+        pub(super) type Pick<'a> = &'a mut dyn FnMut(usize) -> usize;
+
+        const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
+        const STRINGS: [&str; 8] = [
+            r#""plain""#,
+            r#""esc\"aped\/\\""#,
+            r#""\u00e9\ud83d\ude00""#,
+            r#""\ud800""#,
+            r#""tab	here""#,
+            r#""\q""#,
+            r#""é😀""#,
+            r#""""#,
+        ];
+        const OTHERS: [&str; 14] = [
+            "null",
+            "true",
+            "0",
+            "-0",
+            "12",
+            "-1.5e3",
+            "1e400",
+            "01",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "[]",
+            r#"[1, {"k": [null]}]"#,
+            r#"{"a": {"b": 1, "b": 2}}"#,
+            "{}",
+        ];
+
+        fn anything(next: Pick<'_>) -> String {
+            if next(2) == 0 {
+                STRINGS[next(STRINGS.len())].to_owned()
+            } else {
+                OTHERS[next(OTHERS.len())].to_owned()
+            }
+        }
+
+        /// An object of keys picked from `keys` (some twice, some not at all).
+        pub(super) fn object(next: Pick<'_>, keys: &[&str]) -> String {
+            let mut text = String::from("{");
+            for member in 0..next(keys.len() + 2) {
+                if member > 0 {
+                    text.push(',');
+                }
+                let key = keys[next(keys.len())];
+                text.push_str(SPACES[next(4)]);
+                text.push_str(&format!(r#""{key}""#));
+                text.push_str(SPACES[next(4)]);
+                text.push(':');
+                text.push_str(SPACES[next(4)]);
+                text.push_str(&value(&mut *next, key));
+            }
+            text.push('}');
+            text
+        }
+
+        fn value(next: Pick<'_>, key: &str) -> String {
+            if next(8) == 0 {
+                return anything(next);
+            }
+            match key {
+                "identity" => object(next, &["url", "token", "url", "token", "other"]),
+                "user" => object(
+                    next,
+                    &[
+                        "sub",
+                        "sub",
+                        "email",
+                        "exp",
+                        "aud",
+                        "app_metadata",
+                        "user_metadata",
+                        "iat",
+                        "s\\u0075b",
+                    ],
+                ),
+                "app_metadata" => object(next, &["provider", "roles", "plan", "pro\\u0076ider"]),
+                "exp" | "iat" => OTHERS[next(10)].to_owned(),
+                "roles" => {
+                    let roles: Vec<&str> = (0..next(3)).map(|_| STRINGS[next(3)]).collect();
+                    format!("[{}]", roles.join(","))
+                }
+                "user_metadata" | "plan" => {
+                    ["{}", r#"{"full_name": "Ada"}"#, "{ }"][next(3)].to_owned()
+                }
+                "other" | "Identity" => anything(next),
+                _ => STRINGS[next(3)].to_owned(),
+            }
+        }
+    }
 }

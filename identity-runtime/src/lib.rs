@@ -120,6 +120,14 @@ pub mod __private {
         crate::envelope::scan_agrees(event)
     }
 
+    /// Whether the client context's direct scan and serde_json agree on a decoded
+    /// `custom.netlify` JSON, for the `context` fuzz target: `Ok(true)` when the scan read it as
+    /// serde_json does, `Ok(false)` when it left it to serde_json, `Err` with the difference
+    /// otherwise.
+    pub fn context_scan_agrees(json: &[u8]) -> Result<bool, String> {
+        crate::context::scan_agrees(json)
+    }
+
     /// Whether reading a payload with its `user_metadata` cut out gives what reading it whole
     /// gives, for the `metadata_cut` fuzz target: `Ok(true)` when the cut reading answered the
     /// same, `Ok(false)` when it left the payload to the whole reading, `Err` with the

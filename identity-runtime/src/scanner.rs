@@ -301,6 +301,46 @@ impl<'e> Scanner<'e> {
         self.skip_value(0)?;
         self.text.get(start..self.i)
     }
+
+    /// An object, each key handed to `entry` with the scanner at its value, which `entry`
+    /// reads. Stops at the first `None`.
+    pub(crate) fn object(
+        &mut self,
+        mut entry: impl FnMut(&mut Self, Cow<'e, str>) -> Option<()>,
+    ) -> Option<()> {
+        self.expect(b'{')?;
+        if self.eat(b'}') {
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':')?;
+            entry(self, key)?;
+            if !self.eat(b',') {
+                return self.expect(b'}');
+            }
+        }
+    }
+
+    /// An array, each element read by `element`, which is called with the scanner at it.
+    pub(crate) fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.expect(b'[')?;
+        if self.eat(b']') {
+            return Some(());
+        }
+        loop {
+            element(self)?;
+            if !self.eat(b',') {
+                return self.expect(b']');
+            }
+        }
+    }
+
+    /// Nothing but whitespace is left.
+    pub(crate) fn at_end(&mut self) -> bool {
+        self.whitespace();
+        self.i == self.text.len()
+    }
 }
 
 /// Unescapes a string's bytes from `*i` into `out` from `*o`, sixty-four bytes at a time, for

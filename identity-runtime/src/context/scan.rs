@@ -1,0 +1,165 @@
+//! A direct read of the client context's JSON, for the shape Netlify sends.
+//!
+//! Every handler that takes the client context pays for its decoding on each invocation, and
+//! serde_json's reading of it into the typed context took about as long as the rest of a small
+//! invocation's parsing. This reader walks the known keys itself and hands only what it does not
+//! model (other claims, other `app_metadata` keys, a non-empty `user_metadata`) to serde_json,
+//! value by value. It answers only when it is sure: for anything else (a key given twice, a
+//! value of the wrong type, a number that is not a plain `i64`, anything that is not valid JSON)
+//! it answers `None`, and the whole text is read by serde_json, which then gives the answer or
+//! the error. The tests and the `context` fuzz target check that whenever this reader answers,
+//! serde_json answers the same.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::{AdminToken, Claims, ClientContext, IdentityEndpoint};
+use crate::metadata::AppMetadata;
+use crate::scanner::Scanner;
+use crate::strict::StrictValue;
+use crate::user_metadata::UserMetadata;
+
+/// Reads the decoded `custom.netlify` JSON as serde_json's reading would, or `None` when
+/// serde_json must.
+pub(crate) fn client_context(json: &str) -> Option<ClientContext> {
+    let mut s = Scanner::new(json);
+    let mut identity = None;
+    let mut user = None;
+    s.object(|s, key| match &*key {
+        "identity" => once(&mut identity, s.nullable(endpoint)?),
+        "user" => once(&mut user, s.nullable(claims)?),
+        // Other keys are ignored, as the derived reading ignores them.
+        _ => s.skip_value(1),
+    })?;
+    s.at_end().then(|| ClientContext {
+        identity: identity.flatten(),
+        user: user.flatten(),
+    })
+}
+
+/// Fills `slot` with the value of a key seen for the first time; a second one is serde's
+/// "duplicate field" error, left to serde_json.
+fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
+}
+
+fn owned(s: &mut Scanner<'_>) -> Option<String> {
+    s.string().map(Cow::into_owned)
+}
+
+fn endpoint(s: &mut Scanner<'_>) -> Option<IdentityEndpoint> {
+    let mut url = None;
+    let mut token = None;
+    s.object(|s, key| match &*key {
+        "url" => once(&mut url, owned(s)?),
+        "token" => once(&mut token, owned(s)?),
+        _ => s.skip_value(2),
+    })?;
+    Some(IdentityEndpoint {
+        url: url?,
+        token: AdminToken::new(token?),
+    })
+}
+
+fn claims(s: &mut Scanner<'_>) -> Option<Claims> {
+    let mut sub = None;
+    let mut email = None;
+    let mut exp = None;
+    let mut aud = None;
+    let mut app_metadata = None;
+    let mut user_metadata = None;
+    let mut other = Map::new();
+    s.object(|s, key| match &*key {
+        "sub" => once(&mut sub, owned(s)?),
+        "email" => once(&mut email, s.nullable(owned)?),
+        "exp" => once(&mut exp, s.nullable(integer)?),
+        "aud" => once(&mut aud, s.nullable(owned)?),
+        "app_metadata" => once(&mut app_metadata, s.nullable(app_metadata_object)?),
+        "user_metadata" => once(&mut user_metadata, s.nullable(user_metadata_object)?),
+        _ => insert_new(&mut other, key, s),
+    })?;
+    Some(Claims {
+        sub: sub?,
+        email: email.flatten(),
+        exp: exp.flatten(),
+        aud: aud.flatten(),
+        app_metadata: app_metadata.flatten(),
+        user_metadata: user_metadata.flatten(),
+        other,
+    })
+}
+
+fn app_metadata_object(s: &mut Scanner<'_>) -> Option<AppMetadata> {
+    let mut provider = None;
+    let mut roles = None;
+    let mut other = Map::new();
+    s.object(|s, key| match &*key {
+        "provider" => once(&mut provider, s.nullable(owned)?),
+        "roles" => once(&mut roles, s.nullable(strings)?),
+        _ => insert_new(&mut other, key, s),
+    })?;
+    Some(AppMetadata {
+        provider: provider.flatten(),
+        roles: roles.flatten(),
+        other,
+    })
+}
+
+/// The claims' `user_metadata`: `{}` as it usually comes, anything else read by serde_json.
+fn user_metadata_object(s: &mut Scanner<'_>) -> Option<UserMetadata> {
+    if s.peek()? == b'{' && s.bytes().get(s.i + 1) == Some(&b'}') {
+        s.i += 2;
+        return Some(UserMetadata::from(Map::new()));
+    }
+    by_serde(s)
+}
+
+fn strings(s: &mut Scanner<'_>) -> Option<Vec<String>> {
+    let mut list = Vec::new();
+    s.array(|s| {
+        list.push(owned(s)?);
+        Some(())
+    })?;
+    Some(list)
+}
+
+/// An integer as serde_json reads one into an `i64`: `-?(0|[1-9][0-9]*)` within the type's
+/// range; serde_json refuses `-0` (a float to it). A fraction or an exponent after the digits
+/// (a float, which serde_json refuses too) is not read: it fails the object's next `,` or `}`.
+fn integer(s: &mut Scanner<'_>) -> Option<i64> {
+    s.whitespace();
+    let start = s.i;
+    let bytes = s.bytes();
+    if bytes.get(s.i) == Some(&b'-') {
+        s.i += 1;
+    }
+    match *bytes.get(s.i)? {
+        b'1'..=b'9' => s.digits(),
+        b'0' if s.i == start => s.i += 1,
+        _ => return None,
+    }
+    s.text.get(start..s.i)?.parse().ok()
+}
+
+/// An open map's entry: its value read by serde_json, a key given twice left to serde_json
+/// (which refuses it).
+fn insert_new(map: &mut Map<String, Value>, key: Cow<'_, str>, s: &mut Scanner<'_>) -> Option<()> {
+    let StrictValue(value) = by_serde(s)?;
+    map.insert(key.into_owned(), value).is_none().then_some(())
+}
+
+/// The value at the scanner, checked by the scan for its extent, then read by serde_json from
+/// its own text. Its depth inside the whole text is below serde_json's limit (the scan stops
+/// at [`MAX_DEPTH`](crate::scanner::MAX_DEPTH)), so serde_json reads it alone as it would in place.
+fn by_serde<T: DeserializeOwned>(s: &mut Scanner<'_>) -> Option<T> {
+    s.whitespace();
+    let start = s.i;
+    s.skip_value(3)?;
+    serde_json::from_str(s.text.get(start..s.i)?).ok()
+}
