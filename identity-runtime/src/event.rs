@@ -11,6 +11,8 @@ use crate::strict::once;
 use crate::text::Text;
 use crate::user::{ReceivedUserSeed, User};
 
+pub(crate) mod scan;
+
 /// An identity event: what happened to the user.
 ///
 /// ```
@@ -188,5 +190,309 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
             instance_id: instance_id.flatten(),
             user: user.ok_or_else(|| de::Error::missing_field("user"))?.0,
         }))
+    }
+}
+
+/// Whether the payload's direct scan and serde_json agree on `payload`: `Ok(true)` when the
+/// scan answered and serde_json read the same, `Ok(false)` when the scan left it to serde_json.
+/// For the tests and the `payload_scan` fuzz target.
+///
+/// # Errors
+/// What differs, when the scan answered and serde_json read something else or refused.
+pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
+    let Some(scanned) = scan::payload(payload) else {
+        return Ok(false);
+    };
+    // Compared by their `Debug` too: `UserMetadata`'s equality is that of its parsed object,
+    // whatever form it is kept in.
+    match crate::error::parse_json_str::<ReceivedEvent>(payload) {
+        Ok(ReceivedEvent(read))
+            if read == scanned && format!("{read:?}") == format!("{scanned:?}") =>
+        {
+            Ok(true)
+        }
+        Ok(ReceivedEvent(read)) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
+        Err(err) => Err(format!(
+            "the scan read {scanned:?}, serde_json refused: {err}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agrees(payload: &str) -> bool {
+        scan_agrees(payload).unwrap_or_else(|err| panic!("{payload}: {err}"))
+    }
+
+    #[test]
+    fn the_scan_reads_the_payloads_gotrue_and_the_cli_send() {
+        for kind in EventKind::ALL {
+            let payload = crate::testing::sample_payload(kind);
+            assert!(agrees(&payload), "the scan left {payload} to serde_json");
+        }
+        let hosted = r#"{"event":"login","instance_id":"8c6f4d2a-1b3e-4f5a-9c7d-0e1f2a3b4c5d","user":{"id":"8c6f4d2a-1b3e-4f5a-9c7d-0e1f2a3b4c5d","aud":"","role":"","email":"ada@example.com","confirmed_at":"2026-11-01T09:00:00.5Z","confirmation_sent_at":null,"last_sign_in_at":"2026-11-26T22:59:59.999999Z","app_metadata":{"provider":"github","roles":["editor"],"plan":{"tier":"pro"}},"user_metadata":{"full_name":"Ada \"L\" Lovelace","avatar_url":"https://avatars.example/u/1.png"},"identities":[{"provider":"github"}],"created_at":"2026-10-31T09:00:00.123456Z","updated_at":"2026-11-26T22:59:59+01:00"}}"#;
+        assert!(agrees(hosted));
+    }
+
+    #[test]
+    fn the_scan_leaves_what_it_is_unsure_of_to_serde_json() {
+        let user = |fields: &str| {
+            format!(
+                r#"{{"event":"signup","user":{{"id":"1111a1a1-a11a-1111-aa11-aaa11111a11a","email":"e","app_metadata":{{}},"user_metadata":{{}},"created_at":"2026-11-27T12:00:00Z","updated_at":"2026-11-27T12:00:00Z"{fields}}}}}"#
+            )
+        };
+        assert!(agrees(&user("")));
+        for fields in [
+            r#","email":"f""#,
+            r#","update_at":"2026-11-27T12:00:00Z""#,
+            r#","aud":null"#,
+            r#","confirmed_at":"yesterday""#,
+            r#","confirmed_at":1"#,
+            r#","new_email":7"#,
+            r#","extra":1,"extra":2"#,
+            r#","extra":{"a":1,"a":1}"#,
+            r#","extra":"\ud800""#,
+        ] {
+            let payload = user(fields);
+            assert!(!agrees(&payload), "the scan answered for {payload}");
+        }
+        for payload in [
+            r#"{"event":"signup"}"#,
+            r#"{"event":"Signup","user":{}}"#,
+            r#"{"event":"signup","event":"signup","user":{}}"#,
+            r#"{"event":"signup","instance_id":"not-a-uuid","user":{}}"#,
+            r#"{"event":"signup","user":{"id":"1111a1a1-a11a-1111-aa11-aaa11111a11a","user_metadata":[]}}"#,
+            "[]",
+        ] {
+            assert!(!agrees(payload), "the scan answered for {payload}");
+        }
+    }
+
+    /// Payloads put together from keys and values that are each valid or not, of the right
+    /// type or not, at each level: wherever the scan answers, serde_json answers the same.
+    #[test]
+    fn the_scan_agrees_with_serde_json_on_generated_payloads() {
+        let mut next = crate::picker::picker(0xda94_2042_e4dd_58b5);
+        let (mut scanned, mut valid, mut total) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut payload = String::from("{");
+            let mut members = vec!["event", "user"];
+            for _ in 0..next(3) {
+                members.push(
+                    [
+                        "instance_id",
+                        "other",
+                        "instance_id",
+                        "other",
+                        "event",
+                        "user",
+                    ][next(6)],
+                );
+            }
+            generated::members(&mut next, &mut payload, &members);
+            payload.push('}');
+            if next(20) == 0 {
+                payload.push_str([" x", ",", "}", "\n"][next(4)]);
+            }
+            total += 1;
+            valid += usize::from(crate::error::parse_json_str::<ReceivedEvent>(&payload).is_ok());
+            match scan_agrees(&payload) {
+                Ok(true) => scanned += 1,
+                Ok(false) => {}
+                Err(err) => panic!("{payload}: {err}"),
+            }
+        }
+        // The scan reads every valid payload here: it leaves to serde_json only what serde_json
+        // refuses (or forms it does not model, which these payloads do not have).
+        assert!(
+            scanned == valid && valid * 5 > total,
+            "the scan answered {scanned} of the {valid} payloads serde_json read, of {total}"
+        );
+    }
+
+    /// The generator of payloads: each key's value is mostly of the type it wants, sometimes
+    /// anything.
+    mod generated {
+        pub(super) type Pick<'a> = &'a mut dyn FnMut(usize) -> usize;
+
+        const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
+        const STRINGS: [&str; 8] = [
+            r#""plain""#,
+            r#""esc\"aped\/\\""#,
+            r#""\u00e9\ud83d\ude00""#,
+            r#""\ud800""#,
+            "\"tab\there\"",
+            r#""\q""#,
+            r#""é😀""#,
+            r#""""#,
+        ];
+        /// Values of any type, the valid ones first.
+        const OTHERS: [&str; 10] = [
+            "null",
+            "true",
+            "0",
+            "-1.5e3",
+            "[]",
+            r#"[1, {"k": [null]}]"#,
+            "{}",
+            r#"{"a": "\"}"}"#,
+            "01",
+            r#"{"a": {"b": 1, "b": 2}}"#,
+        ];
+        const TIMES: [&str; 7] = [
+            r#""2026-11-27T12:00:00Z""#,
+            r#""2026-11-27T12:00:00.123456Z""#,
+            r#""2026-11-27T12:00:00+01:00""#,
+            r#""2026-11-27 12:00:00Z""#,
+            r#""2026-02-30T12:00:00Z""#,
+            r#""2026-11-27T12:00:60Z""#,
+            r#""2026-11-27T12:00:00.1234567890Z""#,
+        ];
+        const IDS: [&str; 5] = [
+            r#""1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
+            r#""1111a1a1a11a1111aa11aaa11111a11a""#,
+            r#""{1111a1a1-a11a-1111-aa11-aaa11111a11a}""#,
+            r#""urn:uuid:1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
+            r#""1111a1a1-a11a-1111-aa11-aaa11111a11""#,
+        ];
+        /// The user's fields: the first six are required (`updated_at` may come as `update_at`).
+        const USER: [&str; 18] = [
+            "id",
+            "email",
+            "app_metadata",
+            "user_metadata",
+            "created_at",
+            "updated_at",
+            "update_at",
+            "aud",
+            "role",
+            "confirmed_at",
+            "invited_at",
+            "confirmation_sent_at",
+            "recovery_sent_at",
+            "new_email",
+            "email_change_sent_at",
+            "last_sign_in_at",
+            "identities",
+            "em\\u0061il",
+        ];
+
+        /// Any value, valid or not.
+        fn anything(next: Pick<'_>) -> String {
+            if next(2) == 0 {
+                STRINGS[next(STRINGS.len())].to_owned()
+            } else {
+                OTHERS[next(OTHERS.len())].to_owned()
+            }
+        }
+
+        /// Any value, mostly valid.
+        fn other(next: Pick<'_>) -> String {
+            if next(2) == 0 {
+                mostly(next, &STRINGS[..3], &STRINGS[3..])
+            } else {
+                mostly(next, &OTHERS[..8], &OTHERS[8..])
+            }
+        }
+
+        /// Writes values for `members` as an object's members, shuffled a little.
+        pub(super) fn members(next: Pick<'_>, text: &mut String, members: &[&str]) {
+            let mut members = members.to_vec();
+            for _ in 0..if members.is_empty() { 0 } else { next(3) } {
+                let (a, b) = (next(members.len()), next(members.len()));
+                members.swap(a, b);
+            }
+            for (n, key) in members.iter().enumerate() {
+                if n > 0 {
+                    text.push(',');
+                }
+                text.push_str(SPACES[next(4)]);
+                text.push_str(&format!(r#""{key}""#));
+                text.push_str(SPACES[next(4)]);
+                text.push(':');
+                text.push_str(SPACES[next(4)]);
+                text.push_str(&value(&mut *next, key));
+            }
+        }
+
+        fn object(next: Pick<'_>, keys: &[&str], required: usize) -> String {
+            let mut members = keys[..required].to_vec();
+            // Some of the others, each once; now and then a key given twice.
+            let mut optional = keys[required..].to_vec();
+            for _ in 0..next(4).min(optional.len()) {
+                members.push(optional.swap_remove(next(optional.len())));
+            }
+            if next(10) == 0 {
+                members.push(keys[next(keys.len())]);
+            }
+            // Now and then a required one is missing.
+            if next(20) == 0 && !members.is_empty() {
+                let at = next(members.len());
+                members.remove(at);
+            }
+            let mut text = String::from("{");
+            self::members(next, &mut text, &members);
+            text.push('}');
+            text
+        }
+
+        /// One of `valid` mostly, one of `invalid` one time in forty.
+        fn mostly(next: Pick<'_>, valid: &[&str], invalid: &[&str]) -> String {
+            if next(40) == 0 {
+                invalid[next(invalid.len())].to_owned()
+            } else {
+                valid[next(valid.len())].to_owned()
+            }
+        }
+
+        fn value(next: Pick<'_>, key: &str) -> String {
+            if next(80) == 0 {
+                return anything(next);
+            }
+            match key {
+                "event" => mostly(
+                    next,
+                    &[
+                        r#""signup""#,
+                        r#""login""#,
+                        r#""validate""#,
+                        r#""sign\u0075p""#,
+                    ],
+                    &[r#""Signup""#, r#""""#],
+                ),
+                "instance_id" | "id" => mostly(next, &IDS[..4], &IDS[4..]),
+                "user" => object(next, &USER, 6),
+                "app_metadata" => object(next, &["provider", "roles", "plan", "pro\\u0076ider"], 0),
+                "provider" | "aud" | "role" | "email" | "em\\u0061il" | "new_email" => {
+                    mostly(next, &STRINGS[..3], &STRINGS[3..])
+                }
+                "roles" => {
+                    let roles: Vec<String> = (0..next(3))
+                        .map(|_| mostly(&mut *next, &STRINGS[..3], &STRINGS[3..]))
+                        .collect();
+                    format!("[{}]", roles.join(","))
+                }
+                "user_metadata" => mostly(
+                    next,
+                    &[
+                        "{}",
+                        r#"{"full_name": "Ada", "history": [{"at": "x"}]}"#,
+                        "{ }",
+                        r#"{"a": "\"}"}"#,
+                    ],
+                    &[r#"{"a": 1, "a": 2}"#, r#"{"bad": tru}"#, "[]"],
+                ),
+                key if key.ends_with("_at") => {
+                    let mut valid = TIMES[..3].to_vec();
+                    if key != "created_at" && key != "updated_at" && key != "update_at" {
+                        valid.push("null");
+                    }
+                    mostly(next, &valid, &TIMES[3..])
+                }
+                _ => other(next),
+            }
+        }
     }
 }

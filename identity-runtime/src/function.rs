@@ -378,6 +378,9 @@ fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
+    if let Some(event) = crate::event::scan::payload(body) {
+        return Ok(event);
+    }
     if body.len() >= CUT_METADATA_FROM
         && let Some(event) = read_with_metadata_cut(body)
     {
@@ -551,6 +554,9 @@ mod tests {
             }
             let body = format!("{{{}}}", top.join(", "));
             total += 1;
+            if let Err(err) = crate::event::scan_agrees(&body) {
+                panic!("{body}: {err}");
+            }
             match metadata_cut_agrees(&body) {
                 Ok(true) => agreed += 1,
                 Ok(false) => {}

@@ -128,6 +128,13 @@ pub mod __private {
         crate::context::scan_agrees(json)
     }
 
+    /// Whether the payload's direct scan and serde_json agree on a payload, for the
+    /// `payload_scan` fuzz target: `Ok(true)` when the scan read it as serde_json does,
+    /// `Ok(false)` when it left it to serde_json, `Err` with the difference otherwise.
+    pub fn payload_scan_agrees(payload: &str) -> Result<bool, String> {
+        crate::event::scan_agrees(payload)
+    }
+
     /// Whether reading a payload with its `user_metadata` cut out gives what reading it whole
     /// gives, for the `metadata_cut` fuzz target: `Ok(true)` when the cut reading answered the
     /// same, `Ok(false)` when it left the payload to the whole reading, `Err` with the

@@ -10,6 +10,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::scanner::{self, Scanner};
 use crate::strict::{StrictValue, insert_new, once};
 use crate::text::Text;
 
@@ -81,6 +82,24 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
 }
 
 impl AppMetadata {
+    /// Reads an `app_metadata` object with the direct scan (see `scanner`), as serde_json reads
+    /// it, or `None` when unsure.
+    pub(crate) fn scan(s: &mut Scanner<'_>) -> Option<AppMetadata> {
+        let mut provider = None;
+        let mut roles = None;
+        let mut other = Map::new();
+        s.object(|s, key| match &*key {
+            "provider" => scanner::once(&mut provider, s.nullable(Scanner::owned)?),
+            "roles" => scanner::once(&mut roles, s.nullable(Scanner::strings)?),
+            _ => s.insert_new(&mut other, key, 3),
+        })?;
+        Some(AppMetadata {
+            provider: provider.flatten(),
+            roles: roles.flatten(),
+            other,
+        })
+    }
+
     /// The user's roles; empty when none were ever set.
     ///
     /// ```

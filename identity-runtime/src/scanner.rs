@@ -1,5 +1,5 @@
-//! A direct reader of JSON text, for the shapes Netlify sends: the primitives the event's and
-//! the client context's readers are built from.
+//! A direct reader of JSON text, for the shapes Netlify sends: the primitives the readers of
+//! the event, its payload and the client context are built from.
 //!
 //! Every method answers `None` when it is not sure it reads as serde_json would (a `\u` escape
 //! that is not a whole character, nesting deeper than [`MAX_DEPTH`], anything that is not valid
@@ -7,6 +7,11 @@
 //! error. Nothing here reports an error of its own.
 
 use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::strict::StrictValue;
 
 /// Deeper than this, skipped values are left to serde_json.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -336,11 +341,58 @@ impl<'e> Scanner<'e> {
         }
     }
 
+    /// A string, as an owned `String`.
+    pub(crate) fn owned(&mut self) -> Option<String> {
+        self.string().map(Cow::into_owned)
+    }
+
+    /// An array of strings.
+    pub(crate) fn strings(&mut self) -> Option<Vec<String>> {
+        let mut list = Vec::new();
+        self.array(|s| {
+            list.push(s.owned()?);
+            Some(())
+        })?;
+        Some(list)
+    }
+
+    /// The value here, checked by the scan for its extent, then read by serde_json from its own
+    /// text. Its depth inside the whole text is below serde_json's limit (the scan stops at
+    /// [`MAX_DEPTH`]), so serde_json reads it alone as it would in place.
+    pub(crate) fn by_serde<T: DeserializeOwned>(&mut self, depth: usize) -> Option<T> {
+        self.whitespace();
+        let start = self.i;
+        self.skip_value(depth)?;
+        serde_json::from_str(self.text.get(start..self.i)?).ok()
+    }
+
+    /// An open map's entry: its value read by serde_json, a key given twice left to serde_json
+    /// (which refuses it).
+    pub(crate) fn insert_new(
+        &mut self,
+        map: &mut Map<String, Value>,
+        key: Cow<'_, str>,
+        depth: usize,
+    ) -> Option<()> {
+        let StrictValue(value) = self.by_serde(depth)?;
+        map.insert(key.into_owned(), value).is_none().then_some(())
+    }
+
     /// Nothing but whitespace is left.
     pub(crate) fn at_end(&mut self) -> bool {
         self.whitespace();
         self.i == self.text.len()
     }
+}
+
+/// Fills `slot` with the value of a key seen for the first time; a second one is serde's
+/// "duplicate field" error, left to serde_json.
+pub(crate) fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(value);
+    Some(())
 }
 
 /// Unescapes a string's bytes from `*i` into `out` from `*o`, sixty-four bytes at a time, for

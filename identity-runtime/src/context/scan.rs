@@ -10,15 +10,11 @@
 //! the error. The tests and the `context` fuzz target check that whenever this reader answers,
 //! serde_json answers the same.
 
-use std::borrow::Cow;
-
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use super::{AdminToken, Claims, ClientContext, IdentityEndpoint};
 use crate::metadata::AppMetadata;
-use crate::scanner::Scanner;
-use crate::strict::StrictValue;
+use crate::scanner::{Scanner, once};
 use crate::user_metadata::UserMetadata;
 
 /// Reads the decoded `custom.netlify` JSON as serde_json's reading would, or `None` when
@@ -39,26 +35,12 @@ pub(crate) fn client_context(json: &str) -> Option<ClientContext> {
     })
 }
 
-/// Fills `slot` with the value of a key seen for the first time; a second one is serde's
-/// "duplicate field" error, left to serde_json.
-fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
-    if slot.is_some() {
-        return None;
-    }
-    *slot = Some(value);
-    Some(())
-}
-
-fn owned(s: &mut Scanner<'_>) -> Option<String> {
-    s.string().map(Cow::into_owned)
-}
-
 fn endpoint(s: &mut Scanner<'_>) -> Option<IdentityEndpoint> {
     let mut url = None;
     let mut token = None;
     s.object(|s, key| match &*key {
-        "url" => once(&mut url, owned(s)?),
-        "token" => once(&mut token, owned(s)?),
+        "url" => once(&mut url, s.owned()?),
+        "token" => once(&mut token, s.owned()?),
         _ => s.skip_value(2),
     })?;
     Some(IdentityEndpoint {
@@ -76,13 +58,13 @@ fn claims(s: &mut Scanner<'_>) -> Option<Claims> {
     let mut user_metadata = None;
     let mut other = Map::new();
     s.object(|s, key| match &*key {
-        "sub" => once(&mut sub, owned(s)?),
-        "email" => once(&mut email, s.nullable(owned)?),
+        "sub" => once(&mut sub, s.owned()?),
+        "email" => once(&mut email, s.nullable(Scanner::owned)?),
         "exp" => once(&mut exp, s.nullable(integer)?),
-        "aud" => once(&mut aud, s.nullable(owned)?),
-        "app_metadata" => once(&mut app_metadata, s.nullable(app_metadata_object)?),
+        "aud" => once(&mut aud, s.nullable(Scanner::owned)?),
+        "app_metadata" => once(&mut app_metadata, s.nullable(AppMetadata::scan)?),
         "user_metadata" => once(&mut user_metadata, s.nullable(user_metadata_object)?),
-        _ => insert_new(&mut other, key, s),
+        _ => s.insert_new(&mut other, key, 3),
     })?;
     Some(Claims {
         sub: sub?,
@@ -95,38 +77,13 @@ fn claims(s: &mut Scanner<'_>) -> Option<Claims> {
     })
 }
 
-fn app_metadata_object(s: &mut Scanner<'_>) -> Option<AppMetadata> {
-    let mut provider = None;
-    let mut roles = None;
-    let mut other = Map::new();
-    s.object(|s, key| match &*key {
-        "provider" => once(&mut provider, s.nullable(owned)?),
-        "roles" => once(&mut roles, s.nullable(strings)?),
-        _ => insert_new(&mut other, key, s),
-    })?;
-    Some(AppMetadata {
-        provider: provider.flatten(),
-        roles: roles.flatten(),
-        other,
-    })
-}
-
 /// The claims' `user_metadata`: `{}` as it usually comes, anything else read by serde_json.
 fn user_metadata_object(s: &mut Scanner<'_>) -> Option<UserMetadata> {
     if s.peek()? == b'{' && s.bytes().get(s.i + 1) == Some(&b'}') {
         s.i += 2;
         return Some(UserMetadata::from(Map::new()));
     }
-    by_serde(s)
-}
-
-fn strings(s: &mut Scanner<'_>) -> Option<Vec<String>> {
-    let mut list = Vec::new();
-    s.array(|s| {
-        list.push(owned(s)?);
-        Some(())
-    })?;
-    Some(list)
+    s.by_serde(3)
 }
 
 /// An integer as serde_json reads one into an `i64`: `-?(0|[1-9][0-9]*)` within the type's
@@ -145,21 +102,4 @@ fn integer(s: &mut Scanner<'_>) -> Option<i64> {
         _ => return None,
     }
     s.text.get(start..s.i)?.parse().ok()
-}
-
-/// An open map's entry: its value read by serde_json, a key given twice left to serde_json
-/// (which refuses it).
-fn insert_new(map: &mut Map<String, Value>, key: Cow<'_, str>, s: &mut Scanner<'_>) -> Option<()> {
-    let StrictValue(value) = by_serde(s)?;
-    map.insert(key.into_owned(), value).is_none().then_some(())
-}
-
-/// The value at the scanner, checked by the scan for its extent, then read by serde_json from
-/// its own text. Its depth inside the whole text is below serde_json's limit (the scan stops
-/// at [`MAX_DEPTH`](crate::scanner::MAX_DEPTH)), so serde_json reads it alone as it would in place.
-fn by_serde<T: DeserializeOwned>(s: &mut Scanner<'_>) -> Option<T> {
-    s.whitespace();
-    let start = s.i;
-    s.skip_value(3)?;
-    serde_json::from_str(s.text.get(start..s.i)?).ok()
 }

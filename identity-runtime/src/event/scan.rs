@@ -1,0 +1,118 @@
+//! A direct read of the payload GoTrue posts (`{"event", "instance_id", "user"}`).
+//!
+//! After the envelope and the client context, reading the payload with serde_json into the
+//! typed user was the largest part of a small invocation. This reader walks the payload's and
+//! the user's known keys itself, checks `user_metadata` whole and keeps its text (as the serde
+//! reading does), and hands only the values it does not model (the user's other keys, other
+//! `app_metadata` keys) to serde_json, value by value. It answers only when it is sure: for
+//! anything else (a key given twice, a missing or mistyped field, a timestamp or an id that does
+//! not parse, anything that is not valid JSON) it answers `None`, and the payload is read by
+//! serde_json, which then gives the answer or the error. The tests and the `payload_scan` fuzz
+//! target check that whenever this reader answers, serde_json answers the same.
+
+use chrono::{DateTime, Utc};
+use serde_json::Map;
+use uuid::Uuid;
+
+use super::{EventKind, IdentityEvent};
+use crate::metadata::AppMetadata;
+use crate::scanner::{Scanner, once};
+use crate::user::User;
+use crate::user_metadata::UserMetadata;
+
+/// Reads the payload as serde_json's reading of it would, or `None` when serde_json must.
+pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
+    let mut s = Scanner::new(text);
+    let mut event = None;
+    let mut instance_id = None;
+    let mut user = None;
+    s.object(|s, key| match &*key {
+        "event" => once(&mut event, s.string()?.parse::<EventKind>().ok()?),
+        "instance_id" => once(&mut instance_id, s.nullable(uuid)?),
+        "user" => once(&mut user, self::user(s)?),
+        // Other keys are ignored, as the serde reading ignores them.
+        _ => s.skip_value(1),
+    })?;
+    if !s.at_end() {
+        return None;
+    }
+    Some(IdentityEvent {
+        event: event?,
+        instance_id: instance_id.flatten(),
+        user: user?,
+    })
+}
+
+fn uuid(s: &mut Scanner<'_>) -> Option<Uuid> {
+    Uuid::parse_str(&s.string()?).ok()
+}
+
+fn timestamp(s: &mut Scanner<'_>) -> Option<DateTime<Utc>> {
+    crate::timestamp::parse(&s.string()?).ok()
+}
+
+fn user(s: &mut Scanner<'_>) -> Option<User> {
+    let mut id = None;
+    let mut aud = None;
+    let mut role = None;
+    let mut email = None;
+    let mut app_metadata = None;
+    let mut user_metadata = None;
+    let mut created_at = None;
+    let mut updated_at = None;
+    let mut confirmed_at = None;
+    let mut invited_at = None;
+    let mut confirmation_sent_at = None;
+    let mut recovery_sent_at = None;
+    let mut new_email = None;
+    let mut email_change_sent_at = None;
+    let mut last_sign_in_at = None;
+    let mut other = Map::new();
+    s.object(|s, key| match &*key {
+        "id" => once(&mut id, uuid(s)?),
+        "aud" => once(&mut aud, s.owned()?),
+        "role" => once(&mut role, s.owned()?),
+        "email" => once(&mut email, s.owned()?),
+        "app_metadata" => once(&mut app_metadata, AppMetadata::scan(s)?),
+        "user_metadata" => once(&mut user_metadata, received_metadata(s)?),
+        "created_at" => once(&mut created_at, timestamp(s)?),
+        "updated_at" | "update_at" => once(&mut updated_at, timestamp(s)?),
+        "confirmed_at" => once(&mut confirmed_at, s.nullable(timestamp)?),
+        "invited_at" => once(&mut invited_at, s.nullable(timestamp)?),
+        "confirmation_sent_at" => once(&mut confirmation_sent_at, s.nullable(timestamp)?),
+        "recovery_sent_at" => once(&mut recovery_sent_at, s.nullable(timestamp)?),
+        "new_email" => once(&mut new_email, s.nullable(Scanner::owned)?),
+        "email_change_sent_at" => once(&mut email_change_sent_at, s.nullable(timestamp)?),
+        "last_sign_in_at" => once(&mut last_sign_in_at, s.nullable(timestamp)?),
+        _ => s.insert_new(&mut other, key, 2),
+    })?;
+    Some(User {
+        id: id?,
+        aud: aud.unwrap_or_default(),
+        role: role.unwrap_or_default(),
+        email: email?,
+        app_metadata: app_metadata?,
+        user_metadata: user_metadata?,
+        created_at: created_at?,
+        updated_at: updated_at?,
+        // `null` for an optional field is the same as its absence.
+        confirmed_at: confirmed_at.flatten(),
+        invited_at: invited_at.flatten(),
+        confirmation_sent_at: confirmation_sent_at.flatten(),
+        recovery_sent_at: recovery_sent_at.flatten(),
+        new_email: new_email.flatten(),
+        email_change_sent_at: email_change_sent_at.flatten(),
+        last_sign_in_at: last_sign_in_at.flatten(),
+        other,
+    })
+}
+
+/// `user_metadata`, an object checked whole and kept as its text until a handler reads it.
+fn received_metadata(s: &mut Scanner<'_>) -> Option<UserMetadata> {
+    if s.peek()? != b'{' {
+        return None;
+    }
+    let start = s.i;
+    s.skip_value(2)?;
+    UserMetadata::received(s.text.get(start..s.i)?.into()).ok()
+}
