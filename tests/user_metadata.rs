@@ -117,8 +117,8 @@ fn a_user_read_outside_an_invocation_is_checked_at_once() {
     assert!(err.to_string().contains("duplicate key `theme`"), "{err}");
 }
 
-/// `{…, "history": [<entries>]}`: from a few KB on, the payload is read with the object cut out
-/// and checked by the direct scan, and must answer as a small one does.
+/// `{…, "history": [<entries>]}`: a large object, checked whole by the payload's direct scan and
+/// kept as text, must answer as a small one does.
 fn large(metadata: &str, entries: usize) -> String {
     let history: Vec<String> = (0..entries)
         .map(|i| {
@@ -136,10 +136,10 @@ fn large(metadata: &str, entries: usize) -> String {
 fn a_large_object_answers_as_a_small_one_does() {
     let (duplicate, good) = (large(DUPLICATE, 200), large(GOOD, 200));
     assert!(event(&good).len() > 8_192, "the payload must be large");
-    // Both are read with the object cut out, as the invocations below read them.
+    // Both are read by the direct scan, as the invocations below read them.
     for metadata in [&duplicate, &good] {
         assert_eq!(
-            identity_runtime::__private::metadata_cut_agrees(&payload(metadata)),
+            identity_runtime::__private::payload_scan_agrees(&payload(metadata)),
             Ok(true)
         );
     }

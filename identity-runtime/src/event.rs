@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::strict::once;
 use crate::text::Text;
-use crate::user::{ReceivedUserSeed, User};
+use crate::user::{ReceivedUser, User};
 
 pub(crate) mod scan;
 
@@ -134,29 +134,11 @@ pub(crate) struct ReceivedEvent(pub(crate) IdentityEvent);
 
 impl<'de> Deserialize<'de> for ReceivedEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ReceivedEventVisitor { cut_metadata: None })
+        deserializer.deserialize_map(ReceivedEventVisitor)
     }
 }
 
-/// Reads a [`ReceivedEvent`] whose user's `user_metadata` was cut from the payload beforehand
-/// and is given here (see [`ReceivedUserSeed`]).
-pub(crate) struct ReceivedEventSeed {
-    pub(crate) cut_metadata: Box<str>,
-}
-
-impl<'de> de::DeserializeSeed<'de> for ReceivedEventSeed {
-    type Value = ReceivedEvent;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ReceivedEvent, D::Error> {
-        deserializer.deserialize_map(ReceivedEventVisitor {
-            cut_metadata: Some(self.cut_metadata),
-        })
-    }
-}
-
-struct ReceivedEventVisitor {
-    cut_metadata: Option<Box<str>>,
-}
+struct ReceivedEventVisitor;
 
 impl<'de> Visitor<'de> for ReceivedEventVisitor {
     type Value = ReceivedEvent;
@@ -166,7 +148,6 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReceivedEvent, A::Error> {
-        let mut cut_metadata = self.cut_metadata;
         let mut event = None;
         let mut instance_id: Option<Option<Uuid>> = None;
         let mut user = None;
@@ -174,12 +155,7 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
             match &*key {
                 "event" => once(&mut event, "event", || map.next_value())?,
                 "instance_id" => once(&mut instance_id, "instance_id", || map.next_value())?,
-                "user" => once(&mut user, "user", || {
-                    let seed = ReceivedUserSeed {
-                        cut_metadata: cut_metadata.take(),
-                    };
-                    map.next_value_seed(seed)
-                })?,
+                "user" => once(&mut user, "user", || map.next_value::<ReceivedUser>())?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -308,6 +284,95 @@ mod tests {
         // refuses (or forms it does not model, which these payloads do not have).
         assert!(
             scanned == valid && valid * 5 > total,
+            "the scan answered {scanned} of the {valid} payloads serde_json read, of {total}"
+        );
+    }
+
+    /// Payloads with `user_metadata` anywhere among the user's keys, valid or not, and
+    /// look-alikes elsewhere (inside `app_metadata`, in other top-level keys, in strings, under
+    /// escaped keys): the scan reads exactly the payloads serde_json reads, and the same.
+    #[test]
+    fn the_scan_finds_user_metadata_wherever_it_lies() {
+        const TOP: [&str; 6] = [
+            r#""event": "signup""#,
+            r#""event": "login""#,
+            r#""instance_id": null"#,
+            r#""other": {"user": {"user_metadata": {"x": 1}}}"#,
+            r#""extra": [1, "two", {"three": null}]"#,
+            r#""event": 1"#,
+        ];
+        // A user has the first four; the others are added at random.
+        const USER_KEYS: [&str; 10] = [
+            r#""id": "1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
+            r#""email": "ada@example.com""#,
+            r#""app_metadata": {"provider": "email", "user_metadata": {"roles": ["admin"]}}"#,
+            r#""created_at": "2026-11-27T12:00:00Z", "updated_at": "2026-11-27T12:00:00Z""#,
+            r#""aud": "", "role": """#,
+            r#""confirmed_at": null"#,
+            r#""id": 7"#,
+            r#""nested": {"a": [{"b": "\"}\""}]}"#,
+            r#""email": "dup@example.com""#,
+            r#""user_metadata": {"late": true}"#,
+        ];
+        const METADATA: [&str; 12] = [
+            "{}",
+            r#"{"full_name": "Ada", "history": [{"at": "x", "n": -1.5e3}]}"#,
+            r#"{"a": "\"}, \"app_metadata\": {\"roles\": [\"admin\"]}, \"x\": {\""}"#,
+            r#"{"a": 1, "a": 2}"#,
+            r#"{"esc": "\u00e9\ud83d\ude00\n"}"#,
+            r#"{"deep": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}"#,
+            r#"{"bad": tru}"#,
+            r#"{"bad": 01}"#,
+            r#"{"bad": "\x"}"#,
+            "[]",
+            "null",
+            r#"{"unclosed": [1, 2}"#,
+        ];
+        const KEYS: [&str; 3] = [r#""user_metadata""#, r#""user\u005fmetadata""#, r#""user""#];
+        let mut next = crate::picker::picker(0x853c_49e6_748f_ea9b);
+        let (mut scanned, mut valid, mut total) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();
+            for _ in 0..next(3) {
+                let extra = USER_KEYS[4 + next(USER_KEYS.len() - 4)].to_owned();
+                let at = next(user.len() + 1);
+                user.insert(at, extra);
+            }
+            for _ in 0..next(3) {
+                let (a, b) = (next(user.len()), next(user.len()));
+                user.swap(a, b);
+            }
+            let at = next(user.len() + 1);
+            let metadata = format!(
+                "{}: {}",
+                KEYS[next(KEYS.len())],
+                METADATA[next(METADATA.len())]
+            );
+            user.insert(at, metadata);
+            let mut top: Vec<String> = vec![TOP[0].to_owned()];
+            for _ in 0..next(3) {
+                let extra = TOP[1 + next(TOP.len() - 1)].to_owned();
+                let at = next(top.len() + 1);
+                top.insert(at, extra);
+            }
+            let at = next(top.len() + 1);
+            let key = [r#""user""#, r#""us\u0065r""#, r#""users""#][next(3)];
+            top.insert(at, format!("{key}: {{{}}}", user.join(", ")));
+            if next(10) == 0 {
+                top.push(format!(r#""user": {{{}}}"#, user.join(",")));
+            }
+            let body = format!("{{{}}}", top.join(", "));
+            total += 1;
+            valid += usize::from(crate::error::parse_json_str::<ReceivedEvent>(&body).is_ok());
+            match scan_agrees(&body) {
+                Ok(true) => scanned += 1,
+                Ok(false) => {}
+                Err(err) => panic!("{body}: {err}"),
+            }
+        }
+        // Most payloads are made invalid on purpose.
+        assert!(
+            scanned == valid && valid * 20 > total,
             "the scan answered {scanned} of the {valid} payloads serde_json read, of {total}"
         );
     }

@@ -9,12 +9,11 @@ use std::sync::OnceLock;
 use std::task::Poll;
 use std::time::SystemTime;
 
-use serde::de::DeserializeSeed as _;
 use tokio::sync::OnceCell;
 
 use crate::envelope::Envelope;
 use crate::error::{ErrorBody, InvocationError};
-use crate::event::{EventKind, IdentityEvent, ReceivedEvent, ReceivedEventSeed};
+use crate::event::{EventKind, IdentityEvent, ReceivedEvent};
 use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
@@ -367,11 +366,6 @@ impl IdentityFunction {
     }
 }
 
-/// Payloads from this size on have their `user_metadata` object cut out before serde_json
-/// reads them ([`read_with_metadata_cut`]); below it, what the scan reads on the way to the
-/// object costs more than it saves.
-const CUT_METADATA_FROM: usize = 4096;
-
 fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
     if !crate::request::starts_with_object(body.as_bytes()) {
         return Err(InvocationError::InvalidPayload(
@@ -381,56 +375,9 @@ fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
     if let Some(event) = crate::event::scan::payload(body) {
         return Ok(event);
     }
-    if body.len() >= CUT_METADATA_FROM
-        && let Some(event) = read_with_metadata_cut(body)
-    {
-        return Ok(event);
-    }
     crate::error::parse_json_str::<ReceivedEvent>(body)
         .map(|received| received.0)
         .map_err(InvocationError::InvalidPayload)
-}
-
-/// The payload read with the user's `user_metadata` object cut out: the direct scan finds the
-/// object and checks it whole (faster than serde_json skips it), serde_json reads the rest with
-/// `{}` in its place, and the object's text is kept as the user's metadata, as serde_json's
-/// reading keeps it. `None` when the scan is unsure or serde_json refuses the rest: the payload
-/// is then read whole, and any error is the one the payload as sent gets.
-pub(crate) fn read_with_metadata_cut(body: &str) -> Option<IdentityEvent> {
-    let span = crate::envelope::scan::user_metadata(body)?;
-    let (before, metadata, after) = (
-        body.get(..span.start)?,
-        body.get(span.clone())?,
-        body.get(span.end..)?,
-    );
-    let mut cut = String::with_capacity(before.len() + 2 + after.len());
-    cut.push_str(before);
-    cut.push_str("{}");
-    cut.push_str(after);
-    let seed = ReceivedEventSeed {
-        cut_metadata: metadata.into(),
-    };
-    let mut de = serde_json::Deserializer::from_str(&cut);
-    let received = seed.deserialize(&mut de).ok()?;
-    de.end().ok()?;
-    Some(received.0)
-}
-
-/// Whether reading `body` with its `user_metadata` cut out gives what reading it whole gives:
-/// `Ok(true)` when the cut reading answered the same, `Ok(false)` when it left the payload to
-/// the whole reading. For the tests and the `metadata_cut` fuzz target.
-///
-/// # Errors
-/// What differs, when the cut reading answered and the whole one read something else or refused.
-pub(crate) fn metadata_cut_agrees(body: &str) -> Result<bool, String> {
-    let Some(cut) = read_with_metadata_cut(body) else {
-        return Ok(false);
-    };
-    match crate::error::parse_json_str::<ReceivedEvent>(body) {
-        Ok(whole) if whole.0 == cut => Ok(true),
-        Ok(whole) => Err(format!("cut: {cut:?}, whole: {:?}", whole.0)),
-        Err(err) => Err(format!("cut: {cut:?}, whole refused: {err}")),
-    }
 }
 
 /// The refusal of a `user_metadata` found when it was read, with the path from the payload's
@@ -473,100 +420,5 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         message.clone()
     } else {
         "a panic with a non-string payload".to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Payloads put together from fragments, valid and not: wherever the reading with
-    /// `user_metadata` cut out answers, reading the payload whole answers the same.
-    #[test]
-    fn cutting_user_metadata_reads_what_the_whole_payload_says() {
-        const TOP: [&str; 6] = [
-            r#""event": "signup""#,
-            r#""event": "login""#,
-            r#""instance_id": null"#,
-            r#""other": {"user": {"user_metadata": {"x": 1}}}"#,
-            r#""extra": [1, "two", {"three": null}]"#,
-            r#""event": 1"#,
-        ];
-        // A user has the first four; the others are added at random.
-        const USER_KEYS: [&str; 10] = [
-            r#""id": "1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
-            r#""email": "ada@example.com""#,
-            r#""app_metadata": {"provider": "email", "user_metadata": {"roles": ["admin"]}}"#,
-            r#""created_at": "2026-11-27T12:00:00Z", "updated_at": "2026-11-27T12:00:00Z""#,
-            r#""aud": "", "role": """#,
-            r#""confirmed_at": null"#,
-            r#""id": 7"#,
-            r#""nested": {"a": [{"b": "\"}\""}]}"#,
-            r#""email": "dup@example.com""#,
-            r#""user_metadata": {"late": true}"#,
-        ];
-        const METADATA: [&str; 12] = [
-            "{}",
-            r#"{"full_name": "Ada", "history": [{"at": "x", "n": -1.5e3}]}"#,
-            r#"{"a": "\"}, \"app_metadata\": {\"roles\": [\"admin\"]}, \"x\": {\""}"#,
-            r#"{"a": 1, "a": 2}"#,
-            r#"{"esc": "\u00e9\ud83d\ude00\n"}"#,
-            r#"{"deep": [[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}"#,
-            r#"{"bad": tru}"#,
-            r#"{"bad": 01}"#,
-            r#"{"bad": "\x"}"#,
-            "[]",
-            "null",
-            r#"{"unclosed": [1, 2}"#,
-        ];
-        const KEYS: [&str; 3] = [r#""user_metadata""#, r#""user\u005fmetadata""#, r#""user""#];
-        let mut next = crate::picker::picker(0x853c_49e6_748f_ea9b);
-        let (mut agreed, mut total) = (0, 0);
-        for _ in 0..20_000 {
-            let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();
-            for _ in 0..next(3) {
-                let extra = USER_KEYS[4 + next(USER_KEYS.len() - 4)].to_owned();
-                let at = next(user.len() + 1);
-                user.insert(at, extra);
-            }
-            for _ in 0..next(3) {
-                let (a, b) = (next(user.len()), next(user.len()));
-                user.swap(a, b);
-            }
-            let at = next(user.len() + 1);
-            let metadata = format!(
-                "{}: {}",
-                KEYS[next(KEYS.len())],
-                METADATA[next(METADATA.len())]
-            );
-            user.insert(at, metadata);
-            let mut top: Vec<String> = vec![TOP[0].to_owned()];
-            for _ in 0..next(3) {
-                let extra = TOP[1 + next(TOP.len() - 1)].to_owned();
-                let at = next(top.len() + 1);
-                top.insert(at, extra);
-            }
-            let at = next(top.len() + 1);
-            let key = [r#""user""#, r#""us\u0065r""#, r#""users""#][next(3)];
-            top.insert(at, format!("{key}: {{{}}}", user.join(", ")));
-            if next(10) == 0 {
-                top.push(format!(r#""user": {{{}}}"#, user.join(",")));
-            }
-            let body = format!("{{{}}}", top.join(", "));
-            total += 1;
-            if let Err(err) = crate::event::scan_agrees(&body) {
-                panic!("{body}: {err}");
-            }
-            match metadata_cut_agrees(&body) {
-                Ok(true) => agreed += 1,
-                Ok(false) => {}
-                Err(err) => panic!("{body}: {err}"),
-            }
-        }
-        // Most payloads are made invalid on purpose; the valid ones must be cut, not left.
-        assert!(
-            agreed * 20 > total,
-            "the cut reading answered only {agreed} of {total}"
-        );
     }
 }

@@ -135,14 +135,6 @@ pub mod __private {
         crate::event::scan_agrees(payload)
     }
 
-    /// Whether reading a payload with its `user_metadata` cut out gives what reading it whole
-    /// gives, for the `metadata_cut` fuzz target: `Ok(true)` when the cut reading answered the
-    /// same, `Ok(false)` when it left the payload to the whole reading, `Err` with the
-    /// difference otherwise.
-    pub fn metadata_cut_agrees(payload: &str) -> Result<bool, String> {
-        crate::function::metadata_cut_agrees(payload)
-    }
-
     /// Converts a handler's return value; spanned on the return type by the macro so that an
     /// unsupported type is reported there.
     pub fn into_outcome<T: IntoOutcome>(value: T) -> Outcome {

@@ -84,10 +84,7 @@ pub struct User {
 // goes, refusing duplicates like the derive does for known fields.
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(UserVisitor {
-            received: false,
-            cut_metadata: None,
-        })
+        deserializer.deserialize_map(UserVisitor { received: false })
     }
 }
 
@@ -95,22 +92,10 @@ impl<'de> Deserialize<'de> for User {
 /// (see [`UserMetadata`]). For serde_json's deserializers only.
 pub(crate) struct ReceivedUser(pub(crate) User);
 
-/// Reads a [`ReceivedUser`], with the text of its `user_metadata` when it was cut from the
-/// payload beforehand (see `IdentityFunction`'s payload parse): the payload then holds `{}` in
-/// its place.
-pub(crate) struct ReceivedUserSeed {
-    pub(crate) cut_metadata: Option<Box<str>>,
-}
-
-impl<'de> de::DeserializeSeed<'de> for ReceivedUserSeed {
-    type Value = ReceivedUser;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ReceivedUser, D::Error> {
+impl<'de> Deserialize<'de> for ReceivedUser {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<ReceivedUser, D::Error> {
         deserializer
-            .deserialize_map(UserVisitor {
-                received: true,
-                cut_metadata: self.cut_metadata,
-            })
+            .deserialize_map(UserVisitor { received: true })
             .map(ReceivedUser)
     }
 }
@@ -118,8 +103,6 @@ impl<'de> de::DeserializeSeed<'de> for ReceivedUserSeed {
 struct UserVisitor {
     /// Whether `user_metadata` is kept as text.
     received: bool,
-    /// `user_metadata`'s text, cut from the payload; only when `received`.
-    cut_metadata: Option<Box<str>>,
 }
 
 impl<'de> Visitor<'de> for UserVisitor {
@@ -130,7 +113,6 @@ impl<'de> Visitor<'de> for UserVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-        let mut cut_metadata = self.cut_metadata;
         let mut id = None;
         let mut aud = None;
         let mut role = None;
@@ -156,9 +138,7 @@ impl<'de> Visitor<'de> for UserVisitor {
                 "app_metadata" => once(&mut app_metadata, "app_metadata", || map.next_value())?,
                 "user_metadata" if self.received => {
                     once(&mut user_metadata, "user_metadata", || {
-                        map.next_value_seed(ReceivedMetadata {
-                            cut: cut_metadata.take(),
-                        })
+                        map.next_value_seed(ReceivedMetadata)
                     })?
                 }
                 "user_metadata" => once(&mut user_metadata, "user_metadata", || map.next_value())?,
@@ -221,23 +201,14 @@ impl<'de> Visitor<'de> for UserVisitor {
 }
 
 /// `user_metadata` kept as text; refused here, inside the value, when it is not an object, so
-/// that the error's path names it. With the text cut from the payload beforehand (an object,
-/// checked whole), the payload's `{}` in its place is read and the text kept instead.
-struct ReceivedMetadata {
-    cut: Option<Box<str>>,
-}
+/// that the error's path names it.
+struct ReceivedMetadata;
 
 impl<'de> de::DeserializeSeed<'de> for ReceivedMetadata {
     type Value = UserMetadata;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<UserMetadata, D::Error> {
-        let raw: Box<str> = match self.cut {
-            Some(cut) => {
-                de::IgnoredAny::deserialize(deserializer)?;
-                cut
-            }
-            None => Box::<RawValue>::deserialize(deserializer)?.into(),
-        };
+        let raw: Box<str> = Box::<RawValue>::deserialize(deserializer)?.into();
         // What the value is, for the error; a string's text is never echoed.
         let unexpected = match raw.as_bytes().first() {
             Some(b'[') => de::Unexpected::Seq,

@@ -1,5 +1,4 @@
-//! A direct read of the Lambda event, for the shape Netlify sends, and of where the payload's
-//! `user_metadata` lies.
+//! A direct read of the Lambda event, for the shape Netlify sends.
 //!
 //! Netlify sends the payload as a JSON string inside the event, so every quote in it arrives
 //! escaped; serde_json unescapes it at a cost per escape that made up most of a large
@@ -76,39 +75,6 @@ pub(crate) fn scan(event: &str) -> Option<Envelope<'_>> {
     }
     s.whitespace();
     (s.i == s.text.len()).then_some(scanned)
-}
-
-/// Where the value of the user's `user_metadata` lies in `payload` (`{"event", "user": {…,
-/// "user_metadata": {…}}}`), when it is an object: found by reading the payload up to its end,
-/// every value on the way checked as JSON, and the object itself checked whole. `None` when
-/// unsure (no such key before the user's end, anything invalid, too deep): serde_json reads
-/// the payload as it comes.
-pub(crate) fn user_metadata(payload: &str) -> Option<std::ops::Range<usize>> {
-    let mut s = Scanner::new(payload);
-    s.expect(b'{')?;
-    loop {
-        let key = s.string()?;
-        s.expect(b':')?;
-        if key == "user" {
-            s.expect(b'{')?;
-            loop {
-                let key = s.string()?;
-                s.expect(b':')?;
-                if key == "user_metadata" {
-                    if s.peek()? != b'{' {
-                        return None;
-                    }
-                    let start = s.i;
-                    s.skip_value(2)?;
-                    return Some(start..s.i);
-                }
-                s.skip_value(2)?;
-                s.expect(b',')?;
-            }
-        }
-        s.skip_value(1)?;
-        s.expect(b',')?;
-    }
 }
 
 /// An object of strings (the query parameters); only its shape is checked.
