@@ -6,7 +6,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,6 +16,7 @@ use crate::strict::{StrictValue, insert_new, once};
 use crate::text::Text;
 use crate::user_metadata::UserMetadata;
 
+mod decode;
 mod scan;
 
 /// What Netlify tells the function about the Identity instance and the caller.
@@ -170,7 +170,7 @@ impl ClientContext {
     /// # Errors
     /// [`InvocationError::ClientContext`] naming whether the base64 or the JSON is wrong.
     pub fn from_base64(netlify: &str) -> Result<ClientContext, InvocationError> {
-        let json = decode_base64(netlify.trim()).ok_or_else(|| {
+        let json = decode::base64(netlify.trim()).ok_or_else(|| {
             InvocationError::ClientContext("`custom.netlify` is not valid base64".into())
         })?;
         utf8(&json)
@@ -293,14 +293,6 @@ struct LocalCustom {
     netlify: Option<String>,
     #[serde(flatten)]
     _rest: serde::de::IgnoredAny,
-}
-
-/// Netlify encodes with standard base64; accept the URL-safe alphabet and missing padding too.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-        .iter()
-        .find_map(|engine| engine.decode(text).ok())
 }
 
 #[cfg(test)]
