@@ -298,6 +298,7 @@ struct LocalCustom {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::{self, Pick};
 
     fn agrees(json: &str) -> bool {
         scan_agrees(json.as_bytes()).unwrap_or_else(|err| panic!("{json}: {err}"))
@@ -363,121 +364,70 @@ mod tests {
     }
 
     /// Contexts put together from keys and values that are each valid or not, of the right
-    /// type or not, at each level: wherever the scan answers, serde_json answers the same.
+    /// type or not, at each level: the scan reads exactly the contexts serde_json reads, and the
+    /// same.
     #[test]
     fn the_scan_agrees_with_serde_json_on_generated_contexts() {
-        let mut next = crate::picker::picker(0x2545_f491_4f6c_dd1d);
-        let (mut scanned, mut total) = (0, 0);
-        for _ in 0..20_000 {
-            let mut json = generated::object(&mut next, &["identity", "user", "other", "Identity"]);
-            if next(20) == 0 {
-                json.push_str([" x", ",", "}", "\n"][next(4)]);
-            }
-            total += 1;
-            match scan_agrees(json.as_bytes()) {
-                Ok(true) => scanned += 1,
-                Ok(false) => {}
-                Err(err) => panic!("{json}: {err}"),
-            }
-        }
-        assert!(
-            scanned * 5 > total,
-            "the scan answered only {scanned} of {total}"
+        generate::check_scan(
+            0x2545_f491_4f6c_dd1d,
+            20_000,
+            5,
+            &mut |next| {
+                let top = ["identity", "user", "other", "Identity"];
+                generate::object(next, &[], &top, &mut value)
+            },
+            &|json| scan_agrees(json.as_bytes()),
+            &|json| parse_json_str::<ClientContext>(json).is_ok(),
         );
     }
 
-    /// The generator of contexts: each key's value is mostly of the type it wants, sometimes
-    /// anything.
-    mod generated {
-        pub(super) type Pick<'a> = &'a mut dyn FnMut(usize) -> usize;
-
-        const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
-        const STRINGS: [&str; 8] = [
-            r#""plain""#,
-            r#""esc\"aped\/\\""#,
-            r#""\u00e9\ud83d\ude00""#,
-            r#""\ud800""#,
-            r#""tab	here""#,
-            r#""\q""#,
-            r#""é😀""#,
-            r#""""#,
-        ];
-        const OTHERS: [&str; 14] = [
-            "null",
-            "true",
-            "0",
-            "-0",
-            "12",
-            "-1.5e3",
-            "1e400",
-            "01",
-            "9223372036854775808",
-            "-9223372036854775808",
-            "[]",
-            r#"[1, {"k": [null]}]"#,
-            r#"{"a": {"b": 1, "b": 2}}"#,
-            "{}",
-        ];
-
-        fn anything(next: Pick<'_>) -> String {
-            if next(2) == 0 {
-                STRINGS[next(STRINGS.len())].to_owned()
+    /// A value for `key`, mostly of the type it wants.
+    fn value(next: Pick<'_>, key: &str) -> String {
+        let optional = |next: Pick<'_>| {
+            if next(6) == 0 {
+                "null".to_owned()
             } else {
-                OTHERS[next(OTHERS.len())].to_owned()
+                generate::string(next)
             }
-        }
-
-        /// An object of keys picked from `keys` (some twice, some not at all).
-        pub(super) fn object(next: Pick<'_>, keys: &[&str]) -> String {
-            let mut text = String::from("{");
-            for member in 0..next(keys.len() + 2) {
-                if member > 0 {
-                    text.push(',');
-                }
-                let key = keys[next(keys.len())];
-                text.push_str(SPACES[next(4)]);
-                text.push_str(&format!(r#""{key}""#));
-                text.push_str(SPACES[next(4)]);
-                text.push(':');
-                text.push_str(SPACES[next(4)]);
-                text.push_str(&value(&mut *next, key));
+        };
+        match key {
+            "identity" => generate::object(next, &["url", "token"], &["other"], &mut value),
+            "user" => {
+                let claims = [
+                    "email",
+                    "exp",
+                    "aud",
+                    "app_metadata",
+                    "user_metadata",
+                    "iat",
+                ];
+                let sub = ["sub", "s\\u0075b"][usize::from(next(4) == 0)];
+                generate::object(next, &[sub], &claims, &mut value)
             }
-            text.push('}');
-            text
-        }
-
-        fn value(next: Pick<'_>, key: &str) -> String {
-            if next(8) == 0 {
-                return anything(next);
+            "app_metadata" => {
+                let keys = ["provider", "roles", "plan"];
+                generate::object(next, &[], &keys, &mut value)
             }
-            match key {
-                "identity" => object(next, &["url", "token", "url", "token", "other"]),
-                "user" => object(
-                    next,
-                    &[
-                        "sub",
-                        "sub",
-                        "email",
-                        "exp",
-                        "aud",
-                        "app_metadata",
-                        "user_metadata",
-                        "iat",
-                        "s\\u0075b",
-                    ],
-                ),
-                "app_metadata" => object(next, &["provider", "roles", "plan", "pro\\u0076ider"]),
-                "exp" | "iat" => OTHERS[next(10)].to_owned(),
-                "roles" => {
-                    let roles: Vec<&str> = (0..next(3)).map(|_| STRINGS[next(3)]).collect();
-                    format!("[{}]", roles.join(","))
-                }
-                "user_metadata" | "plan" => {
-                    ["{}", r#"{"full_name": "Ada"}"#, "{ }"][next(3)].to_owned()
-                }
-                "other" | "Identity" => anything(next),
-                _ => STRINGS[next(3)].to_owned(),
-            }
+            "exp" => generate::mostly(
+                next,
+                &[
+                    "0",
+                    "12",
+                    "-9223372036854775808",
+                    "9223372036854775807",
+                    "null",
+                ],
+                &["-0", "1e400", "01", "9223372036854775808", "-1.5e3", "1.0"],
+            ),
+            "roles" => generate::strings(next),
+            "user_metadata" | "plan" => generate::mostly(
+                next,
+                &["{}", r#"{"full_name": "Ada"}"#, "{ }", "null"],
+                &[r#"{"a": 1, "a": 2}"#, "[]"],
+            ),
+            "url" | "token" | "sub" | "s\\u0075b" => generate::string(next),
+            "email" | "aud" | "provider" => optional(next),
+            _ => generate::anything(next),
         }
     }
 }

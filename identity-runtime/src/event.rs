@@ -197,6 +197,7 @@ pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::{self, Pick};
 
     fn agrees(payload: &str) -> bool {
         scan_agrees(payload).unwrap_or_else(|err| panic!("{payload}: {err}"))
@@ -247,45 +248,118 @@ mod tests {
     }
 
     /// Payloads put together from keys and values that are each valid or not, of the right
-    /// type or not, at each level: wherever the scan answers, serde_json answers the same.
+    /// type or not, at each level: the scan reads exactly the payloads serde_json reads, and the
+    /// same.
     #[test]
     fn the_scan_agrees_with_serde_json_on_generated_payloads() {
-        let mut next = crate::picker::picker(0xda94_2042_e4dd_58b5);
-        let (mut scanned, mut valid, mut total) = (0, 0, 0);
-        for _ in 0..20_000 {
-            let mut payload = String::from("{");
-            let mut members = vec!["event", "user"];
-            for _ in 0..next(3) {
-                members.push(
-                    [
-                        "instance_id",
-                        "other",
-                        "instance_id",
-                        "other",
-                        "event",
-                        "user",
-                    ][next(6)],
-                );
-            }
-            generated::members(&mut next, &mut payload, &members);
-            payload.push('}');
-            if next(20) == 0 {
-                payload.push_str([" x", ",", "}", "\n"][next(4)]);
-            }
-            total += 1;
-            valid += usize::from(crate::error::parse_json_str::<ReceivedEvent>(&payload).is_ok());
-            match scan_agrees(&payload) {
-                Ok(true) => scanned += 1,
-                Ok(false) => {}
-                Err(err) => panic!("{payload}: {err}"),
-            }
-        }
-        // The scan reads every valid payload here: it leaves to serde_json only what serde_json
-        // refuses (or forms it does not model, which these payloads do not have).
-        assert!(
-            scanned == valid && valid * 5 > total,
-            "the scan answered {scanned} of the {valid} payloads serde_json read, of {total}"
+        generate::check_scan(
+            0xda94_2042_e4dd_58b5,
+            20_000,
+            5,
+            &mut |next| {
+                generate::object(
+                    next,
+                    &["event", "user"],
+                    &["instance_id", "other"],
+                    &mut value,
+                )
+            },
+            &scan_agrees,
+            &|payload| crate::error::parse_json_str::<ReceivedEvent>(payload).is_ok(),
         );
+    }
+
+    const IDS: [&str; 5] = [
+        r#""1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
+        r#""1111a1a1a11a1111aa11aaa11111a11a""#,
+        r#""{1111a1a1-a11a-1111-aa11-aaa11111a11a}""#,
+        r#""urn:uuid:1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
+        r#""1111a1a1-a11a-1111-aa11-aaa11111a11""#,
+    ];
+
+    const TIMES: [&str; 7] = [
+        r#""2026-11-27T12:00:00Z""#,
+        r#""2026-11-27T12:00:00.123456Z""#,
+        r#""2026-11-27T12:00:00+01:00""#,
+        r#""2026-11-27 12:00:00Z""#,
+        r#""2026-02-30T12:00:00Z""#,
+        r#""2026-11-27T12:00:60Z""#,
+        r#""2026-11-27T12:00:00.1234567890Z""#,
+    ];
+
+    /// A value for `key`, mostly of the type it wants.
+    fn value(next: Pick<'_>, key: &str) -> String {
+        let nullable = |next: Pick<'_>, value: &dyn Fn(Pick<'_>) -> String| {
+            if next(6) == 0 {
+                "null".to_owned()
+            } else {
+                value(next)
+            }
+        };
+        match key {
+            "event" => generate::mostly(
+                next,
+                &[
+                    r#""signup""#,
+                    r#""login""#,
+                    r#""validate""#,
+                    r#""sign\u0075p""#,
+                ],
+                &[r#""Signup""#, r#""""#],
+            ),
+            "instance_id" => nullable(next, &|next| generate::mostly(next, &IDS[..4], &IDS[4..])),
+            "id" => generate::mostly(next, &IDS[..4], &IDS[4..]),
+            "user" => {
+                // The required keys, under the names they may come as.
+                let email = ["email", "em\\u0061il"][usize::from(next(4) == 0)];
+                let updated = ["updated_at", "update_at"][next(2)];
+                let required = [
+                    "id",
+                    email,
+                    "app_metadata",
+                    "user_metadata",
+                    "created_at",
+                    updated,
+                ];
+                let optional = [
+                    "aud",
+                    "role",
+                    "confirmed_at",
+                    "invited_at",
+                    "confirmation_sent_at",
+                    "recovery_sent_at",
+                    "new_email",
+                    "email_change_sent_at",
+                    "last_sign_in_at",
+                    "identities",
+                ];
+                generate::object(next, &required, &optional, &mut value)
+            }
+            "app_metadata" => {
+                let keys = ["provider", "roles", "plan"];
+                generate::object(next, &[], &keys, &mut value)
+            }
+            "provider" | "new_email" => nullable(next, &|next| generate::string(next)),
+            "roles" => nullable(next, &|next| generate::strings(next)),
+            "aud" | "role" | "email" | "em\\u0061il" => generate::string(next),
+            "user_metadata" => generate::mostly(
+                next,
+                &[
+                    "{}",
+                    r#"{"full_name": "Ada", "history": [{"at": "x"}]}"#,
+                    "{ }",
+                    r#"{"a": "\"}"}"#,
+                ],
+                &[r#"{"a": 1, "a": 2}"#, r#"{"bad": tru}"#, "[]", "null"],
+            ),
+            "created_at" | "updated_at" | "update_at" => {
+                generate::mostly(next, &TIMES[..3], &TIMES[3..])
+            }
+            key if key.ends_with("_at") => nullable(next, &|next| {
+                generate::mostly(next, &TIMES[..3], &TIMES[3..])
+            }),
+            _ => generate::anything(next),
+        }
     }
 
     /// Payloads with `user_metadata` anywhere among the user's keys, valid or not, and
@@ -329,9 +403,7 @@ mod tests {
             r#"{"unclosed": [1, 2}"#,
         ];
         const KEYS: [&str; 3] = [r#""user_metadata""#, r#""user\u005fmetadata""#, r#""user""#];
-        let mut next = crate::picker::picker(0x853c_49e6_748f_ea9b);
-        let (mut scanned, mut valid, mut total) = (0, 0, 0);
-        for _ in 0..20_000 {
+        let mut make = |next: Pick<'_>| {
             let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();
             for _ in 0..next(3) {
                 let extra = USER_KEYS[4 + next(USER_KEYS.len() - 4)].to_owned();
@@ -361,203 +433,16 @@ mod tests {
             if next(10) == 0 {
                 top.push(format!(r#""user": {{{}}}"#, user.join(",")));
             }
-            let body = format!("{{{}}}", top.join(", "));
-            total += 1;
-            valid += usize::from(crate::error::parse_json_str::<ReceivedEvent>(&body).is_ok());
-            match scan_agrees(&body) {
-                Ok(true) => scanned += 1,
-                Ok(false) => {}
-                Err(err) => panic!("{body}: {err}"),
-            }
-        }
+            format!("{{{}}}", top.join(", "))
+        };
         // Most payloads are made invalid on purpose.
-        assert!(
-            scanned == valid && valid * 20 > total,
-            "the scan answered {scanned} of the {valid} payloads serde_json read, of {total}"
+        generate::check_scan(
+            0x853c_49e6_748f_ea9b,
+            20_000,
+            20,
+            &mut make,
+            &scan_agrees,
+            &|payload| crate::error::parse_json_str::<ReceivedEvent>(payload).is_ok(),
         );
-    }
-
-    /// The generator of payloads: each key's value is mostly of the type it wants, sometimes
-    /// anything.
-    mod generated {
-        pub(super) type Pick<'a> = &'a mut dyn FnMut(usize) -> usize;
-
-        const SPACES: [&str; 4] = ["", " ", "\n\t", "\r "];
-        const STRINGS: [&str; 8] = [
-            r#""plain""#,
-            r#""esc\"aped\/\\""#,
-            r#""\u00e9\ud83d\ude00""#,
-            r#""\ud800""#,
-            "\"tab\there\"",
-            r#""\q""#,
-            r#""é😀""#,
-            r#""""#,
-        ];
-        /// Values of any type, the valid ones first.
-        const OTHERS: [&str; 10] = [
-            "null",
-            "true",
-            "0",
-            "-1.5e3",
-            "[]",
-            r#"[1, {"k": [null]}]"#,
-            "{}",
-            r#"{"a": "\"}"}"#,
-            "01",
-            r#"{"a": {"b": 1, "b": 2}}"#,
-        ];
-        const TIMES: [&str; 7] = [
-            r#""2026-11-27T12:00:00Z""#,
-            r#""2026-11-27T12:00:00.123456Z""#,
-            r#""2026-11-27T12:00:00+01:00""#,
-            r#""2026-11-27 12:00:00Z""#,
-            r#""2026-02-30T12:00:00Z""#,
-            r#""2026-11-27T12:00:60Z""#,
-            r#""2026-11-27T12:00:00.1234567890Z""#,
-        ];
-        const IDS: [&str; 5] = [
-            r#""1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
-            r#""1111a1a1a11a1111aa11aaa11111a11a""#,
-            r#""{1111a1a1-a11a-1111-aa11-aaa11111a11a}""#,
-            r#""urn:uuid:1111a1a1-a11a-1111-aa11-aaa11111a11a""#,
-            r#""1111a1a1-a11a-1111-aa11-aaa11111a11""#,
-        ];
-        /// The user's fields: the first six are required (`updated_at` may come as `update_at`).
-        const USER: [&str; 18] = [
-            "id",
-            "email",
-            "app_metadata",
-            "user_metadata",
-            "created_at",
-            "updated_at",
-            "update_at",
-            "aud",
-            "role",
-            "confirmed_at",
-            "invited_at",
-            "confirmation_sent_at",
-            "recovery_sent_at",
-            "new_email",
-            "email_change_sent_at",
-            "last_sign_in_at",
-            "identities",
-            "em\\u0061il",
-        ];
-
-        /// Any value, valid or not.
-        fn anything(next: Pick<'_>) -> String {
-            if next(2) == 0 {
-                STRINGS[next(STRINGS.len())].to_owned()
-            } else {
-                OTHERS[next(OTHERS.len())].to_owned()
-            }
-        }
-
-        /// Any value, mostly valid.
-        fn other(next: Pick<'_>) -> String {
-            if next(2) == 0 {
-                mostly(next, &STRINGS[..3], &STRINGS[3..])
-            } else {
-                mostly(next, &OTHERS[..8], &OTHERS[8..])
-            }
-        }
-
-        /// Writes values for `members` as an object's members, shuffled a little.
-        pub(super) fn members(next: Pick<'_>, text: &mut String, members: &[&str]) {
-            let mut members = members.to_vec();
-            for _ in 0..if members.is_empty() { 0 } else { next(3) } {
-                let (a, b) = (next(members.len()), next(members.len()));
-                members.swap(a, b);
-            }
-            for (n, key) in members.iter().enumerate() {
-                if n > 0 {
-                    text.push(',');
-                }
-                text.push_str(SPACES[next(4)]);
-                text.push_str(&format!(r#""{key}""#));
-                text.push_str(SPACES[next(4)]);
-                text.push(':');
-                text.push_str(SPACES[next(4)]);
-                text.push_str(&value(&mut *next, key));
-            }
-        }
-
-        fn object(next: Pick<'_>, keys: &[&str], required: usize) -> String {
-            let mut members = keys[..required].to_vec();
-            // Some of the others, each once; now and then a key given twice.
-            let mut optional = keys[required..].to_vec();
-            for _ in 0..next(4).min(optional.len()) {
-                members.push(optional.swap_remove(next(optional.len())));
-            }
-            if next(10) == 0 {
-                members.push(keys[next(keys.len())]);
-            }
-            // Now and then a required one is missing.
-            if next(20) == 0 && !members.is_empty() {
-                let at = next(members.len());
-                members.remove(at);
-            }
-            let mut text = String::from("{");
-            self::members(next, &mut text, &members);
-            text.push('}');
-            text
-        }
-
-        /// One of `valid` mostly, one of `invalid` one time in forty.
-        fn mostly(next: Pick<'_>, valid: &[&str], invalid: &[&str]) -> String {
-            if next(40) == 0 {
-                invalid[next(invalid.len())].to_owned()
-            } else {
-                valid[next(valid.len())].to_owned()
-            }
-        }
-
-        fn value(next: Pick<'_>, key: &str) -> String {
-            if next(80) == 0 {
-                return anything(next);
-            }
-            match key {
-                "event" => mostly(
-                    next,
-                    &[
-                        r#""signup""#,
-                        r#""login""#,
-                        r#""validate""#,
-                        r#""sign\u0075p""#,
-                    ],
-                    &[r#""Signup""#, r#""""#],
-                ),
-                "instance_id" | "id" => mostly(next, &IDS[..4], &IDS[4..]),
-                "user" => object(next, &USER, 6),
-                "app_metadata" => object(next, &["provider", "roles", "plan", "pro\\u0076ider"], 0),
-                "provider" | "aud" | "role" | "email" | "em\\u0061il" | "new_email" => {
-                    mostly(next, &STRINGS[..3], &STRINGS[3..])
-                }
-                "roles" => {
-                    let roles: Vec<String> = (0..next(3))
-                        .map(|_| mostly(&mut *next, &STRINGS[..3], &STRINGS[3..]))
-                        .collect();
-                    format!("[{}]", roles.join(","))
-                }
-                "user_metadata" => mostly(
-                    next,
-                    &[
-                        "{}",
-                        r#"{"full_name": "Ada", "history": [{"at": "x"}]}"#,
-                        "{ }",
-                        r#"{"a": "\"}"}"#,
-                    ],
-                    &[r#"{"a": 1, "a": 2}"#, r#"{"bad": tru}"#, "[]"],
-                ),
-                key if key.ends_with("_at") => {
-                    let mut valid = TIMES[..3].to_vec();
-                    if key != "created_at" && key != "updated_at" && key != "update_at" {
-                        valid.push("null");
-                    }
-                    mostly(next, &valid, &TIMES[3..])
-                }
-                _ => other(next),
-            }
-        }
     }
 }

@@ -44,6 +44,8 @@ mod event;
 mod event_key;
 mod faults;
 mod function;
+#[cfg(test)]
+mod generate;
 mod invocation;
 mod log;
 mod metadata;
