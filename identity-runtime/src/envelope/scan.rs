@@ -3,9 +3,9 @@
 //! Netlify sends the payload as a JSON string inside the event, so every quote in it arrives
 //! escaped; serde_json unescapes it at a cost per escape that made up most of a large
 //! invocation. This reader walks the event's top-level object itself and unescapes the body in
-//! one pass. It answers only when it is sure: for anything it does not handle (a `\u` escape in
-//! a string it must decode, a key given twice, nesting deeper than it follows, anything that is
-//! not valid JSON) it answers `None`, and the event is read by serde_json, which then gives the
+//! one pass. It answers only when it is sure: for anything it does not handle (a `\u` escape
+//! that is not a whole character, a key given twice, nesting deeper than it follows, anything
+//! that is not valid JSON) it answers `None`, and the event is read by serde_json, which then gives the
 //! answer or the error. The tests and the `envelope` fuzz target check that whenever this reader
 //! answers, serde_json answers the same.
 

@@ -1,7 +1,8 @@
 //! A direct read of the payload GoTrue posts (`{"event", "instance_id", "user"}`).
 //!
-//! After the envelope and the client context, reading the payload with serde_json into the
-//! typed user was the largest part of a small invocation. This reader walks the payload's and
+//! Once the envelope and the client context were read directly, reading the payload with
+//! serde_json into the typed user was the largest part of a small invocation (a quarter of its
+//! instructions). This reader walks the payload's and
 //! the user's known keys itself, checks `user_metadata` whole and keeps its text (as the serde
 //! reading does), and hands only the values it does not model (the user's other keys, other
 //! `app_metadata` keys) to serde_json, value by value. It answers only when it is sure: for
