@@ -223,18 +223,9 @@ pub(crate) fn scan_agrees(json: &[u8]) -> Result<bool, String> {
     let Ok(text) = std::str::from_utf8(json) else {
         return Ok(false);
     };
-    let Some(scanned) = scan::client_context(text) else {
-        return Ok(false);
-    };
-    // Compared by their `Debug` too: `UserMetadata`'s equality is that of its parsed object,
-    // whatever form it is kept in.
-    match parse_json_str::<ClientContext>(text) {
-        Ok(read) if read == scanned && format!("{read:?}") == format!("{scanned:?}") => Ok(true),
-        Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
-        Err(err) => Err(format!(
-            "the scan read {scanned:?}, serde_json refused: {err}"
-        )),
-    }
+    crate::scanner::agrees(scan::client_context(text), || {
+        parse_json_str::<ClientContext>(text)
+    })
 }
 
 /// serde's derive reads a struct from a JSON array too, by position; this visitor takes objects

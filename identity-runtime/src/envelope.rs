@@ -162,16 +162,9 @@ pub(crate) fn scan_agrees(event: &[u8]) -> Result<bool, String> {
     let Ok(text) = std::str::from_utf8(event) else {
         return Ok(false);
     };
-    let Some(scanned) = scan::scan(text) else {
-        return Ok(false);
-    };
-    match Envelope::read_with_serde(text) {
-        Ok(read) if read == scanned => Ok(true),
-        Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
-        Err(err) => Err(format!(
-            "the scan read {scanned:?}, serde_json refused: {err}"
-        )),
-    }
+    crate::scanner::agrees(scan::scan(text), || {
+        Envelope::read_with_serde(text).map_err(|err| err.to_string())
+    })
 }
 
 /// A string whose value is not needed here: checked for its type, not kept.

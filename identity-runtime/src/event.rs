@@ -176,22 +176,9 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
 /// # Errors
 /// What differs, when the scan answered and serde_json read something else or refused.
 pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
-    let Some(scanned) = scan::payload(payload) else {
-        return Ok(false);
-    };
-    // Compared by their `Debug` too: `UserMetadata`'s equality is that of its parsed object,
-    // whatever form it is kept in.
-    match crate::error::parse_json_str::<ReceivedEvent>(payload) {
-        Ok(ReceivedEvent(read))
-            if read == scanned && format!("{read:?}") == format!("{scanned:?}") =>
-        {
-            Ok(true)
-        }
-        Ok(ReceivedEvent(read)) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
-        Err(err) => Err(format!(
-            "the scan read {scanned:?}, serde_json refused: {err}"
-        )),
-    }
+    crate::scanner::agrees(scan::payload(payload), || {
+        crate::error::parse_json_str::<ReceivedEvent>(payload).map(|received| received.0)
+    })
 }
 
 #[cfg(test)]

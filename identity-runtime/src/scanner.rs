@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::strict::StrictValue;
+use crate::strict::{self, StrictValue};
 
 /// Deeper than this, skipped values are left to serde_json.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -371,8 +371,9 @@ impl<'e> Scanner<'e> {
         serde_json::from_str(self.text.get(start..self.i)?).ok()
     }
 
-    /// An open map's entry: its value read by serde_json, a key given twice left to serde_json
-    /// (which refuses it).
+    /// An open map's entry: its value read by serde_json, then inserted by the serde reading's
+    /// own rule ([`strict::insert_new`]); a key given twice is left to serde_json, which refuses
+    /// it.
     pub(crate) fn insert_new(
         &mut self,
         map: &mut Map<String, Value>,
@@ -380,13 +381,38 @@ impl<'e> Scanner<'e> {
         depth: usize,
     ) -> Option<()> {
         let StrictValue(value) = self.by_serde(depth)?;
-        map.insert(key.into_owned(), value).is_none().then_some(())
+        strict::insert_new::<serde_json::Error>(map, key, value).ok()
     }
 
     /// Nothing but whitespace is left.
     pub(crate) fn at_end(&mut self) -> bool {
         self.whitespace();
         self.i == self.text.len()
+    }
+}
+
+/// Whether a scan's reading agrees with serde_json's, for the tests and the fuzz targets:
+/// `Ok(true)` when the scan answered and serde_json read the same, `Ok(false)` when the scan left
+/// the text to serde_json (`read` is then not called).
+///
+/// The two are compared by their `Debug` too: `UserMetadata`'s equality is that of its parsed
+/// object, whatever form it is kept in, and its `Debug` shows the form.
+///
+/// # Errors
+/// What differs, when the scan answered and serde_json read something else or refused.
+pub(crate) fn agrees<T: PartialEq + std::fmt::Debug>(
+    scanned: Option<T>,
+    read: impl FnOnce() -> Result<T, String>,
+) -> Result<bool, String> {
+    let Some(scanned) = scanned else {
+        return Ok(false);
+    };
+    match read() {
+        Ok(read) if read == scanned && format!("{read:?}") == format!("{scanned:?}") => Ok(true),
+        Ok(read) => Err(format!("the scan read {scanned:?}, serde_json {read:?}")),
+        Err(err) => Err(format!(
+            "the scan read {scanned:?}, serde_json refused: {err}"
+        )),
     }
 }
 
