@@ -16,27 +16,47 @@ use serde_json::value::RawValue;
 
 use crate::error::InvocationError;
 use crate::request::decode_body;
+use crate::scanner::Scanner;
 use crate::signature::SIGNATURE_HEADER;
 use crate::text::Text;
 
 pub(crate) mod scan;
 
 /// What the invocation path reads of the event.
-#[derive(PartialEq)]
 pub(crate) struct Envelope<'e> {
-    body: Option<Cow<'e, str>>,
+    body: Option<Body<'e>>,
     is_base64_encoded: bool,
     signature: Option<Cow<'e, str>>,
     /// The request context's JSON text, for the client context.
     pub(crate) request_context: Option<&'e str>,
 }
 
+/// The body string of the event.
+pub(crate) enum Body<'e> {
+    /// Its text.
+    Text(Cow<'e, str>),
+    /// Its contents as they stand in the event between its quotes, where the payload was read
+    /// in place (see [`scan::scan_with`]): its quotes and backslashes still escaped, and no other
+    /// escapes. Unescaped when the text is wanted.
+    InString(&'e str),
+}
+
+/// Two readings are equal when they read the same: the body by its text, however it is kept.
+impl PartialEq for Envelope<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.body_string().ok() == other.body_string().ok()
+            && self.is_base64_encoded == other.is_base64_encoded
+            && self.signature == other.signature
+            && self.request_context == other.request_context
+    }
+}
+
 /// The signature and the request context (which carries the admin token under Netlify's CLI)
-/// are credentials: only their lengths show.
+/// are credentials: only their lengths show. The body shows as its text, however it is kept.
 impl fmt::Debug for Envelope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Envelope")
-            .field("body", &self.body)
+            .field("body", &self.body_string().ok().flatten())
             .field("is_base64_encoded", &self.is_base64_encoded)
             .field(
                 "signature",
@@ -85,7 +105,7 @@ struct Wire<'e> {
 impl<'e> From<Wire<'e>> for Envelope<'e> {
     fn from(wire: Wire<'e>) -> Self {
         Envelope {
-            body: wire.body.map(|body| body.0),
+            body: wire.body.map(|body| Body::Text(body.0)),
             is_base64_encoded: wire.is_base64_encoded.unwrap_or(false),
             signature: wire
                 .headers
@@ -103,20 +123,33 @@ impl<'e> Envelope<'e> {
     /// [`InvocationError::NotAnEvent`], naming the offending key, when the bytes are not a JSON
     /// object of the Lambda event's shape.
     pub(crate) fn from_slice(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
+        Self::reading_body(event, |_| None::<()>).map(|(envelope, _)| envelope)
+    }
+
+    /// Parses the event, and reads the body's text with `read_body` where it stands in the
+    /// event, before unescaping it, when it can (see [`scan::scan_with`]): `read_body`'s answer
+    /// is then what it would answer for the body's text.
+    ///
+    /// # Errors
+    /// As [`from_slice`](Self::from_slice).
+    pub(crate) fn reading_body<T>(
+        event: &'e [u8],
+        read_body: impl FnOnce(&mut Scanner<'e, true>) -> Option<T>,
+    ) -> Result<(Envelope<'e>, Option<T>), InvocationError> {
         if !crate::request::starts_with_object(event) {
             return Err(InvocationError::NotAnEvent(
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
         let text = crate::error::utf8(event).map_err(InvocationError::NotAnEvent)?;
-        match scan::scan(text) {
+        match scan::scan_with(text, read_body) {
             Some(scanned) => Ok(scanned),
-            None => Self::read_with_serde(text),
+            None => Self::read_with_serde(text).map(|envelope| (envelope, None)),
         }
     }
 
     /// The event read by serde_json: every answer the scan leaves, and every error.
-    fn read_with_serde(event: &'e str) -> Result<Envelope<'e>, InvocationError> {
+    pub(crate) fn read_with_serde(event: &'e str) -> Result<Envelope<'e>, InvocationError> {
         crate::error::parse_json_str::<Wire<'e>>(event)
             .map(Envelope::from)
             .map_err(InvocationError::NotAnEvent)
@@ -127,7 +160,12 @@ impl<'e> Envelope<'e> {
     /// # Errors
     /// As [`Request::body_bytes`](crate::Request::body_bytes).
     pub(crate) fn body_bytes(&self) -> Result<Cow<'_, [u8]>, InvocationError> {
-        decode_body(self.body.as_deref(), self.is_base64_encoded)
+        let (string, decoded) = self.decoded_body()?;
+        Ok(match (decoded, string) {
+            (Some(bytes), _) => Cow::Owned(bytes),
+            (None, Cow::Borrowed(text)) => Cow::Borrowed(text.as_bytes()),
+            (None, Cow::Owned(text)) => Cow::Owned(text.into_bytes()),
+        })
     }
 
     /// The body as text: as sent, or decoded from base64 and checked to be UTF-8. (A body sent
@@ -136,12 +174,35 @@ impl<'e> Envelope<'e> {
     /// # Errors
     /// As [`body_bytes`](Self::body_bytes), and [`InvocationError::BodyNotUtf8`].
     pub(crate) fn body_text(&self) -> Result<Cow<'_, str>, InvocationError> {
-        match self.body_bytes()? {
-            Cow::Borrowed(_) => Ok(Cow::Borrowed(self.body.as_deref().unwrap_or_default())),
-            Cow::Owned(bytes) => String::from_utf8(bytes).map(Cow::Owned).map_err(|err| {
+        match self.decoded_body()? {
+            (string, None) => Ok(string),
+            (_, Some(bytes)) => String::from_utf8(bytes).map(Cow::Owned).map_err(|err| {
                 InvocationError::BodyNotUtf8 {
                     offset: err.utf8_error().valid_up_to(),
                 }
+            }),
+        }
+    }
+
+    /// The body string's value, and the bytes decoded from it when it is base64: checked for
+    /// presence and size by [`decode_body`].
+    fn decoded_body(&self) -> Result<(Cow<'_, str>, Option<Vec<u8>>), InvocationError> {
+        let string = self.body_string()?;
+        let decoded = match decode_body(string.as_deref(), self.is_base64_encoded)? {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(bytes) => Some(bytes),
+        };
+        Ok((string.unwrap_or_default(), decoded))
+    }
+
+    /// The body string's value, if sent.
+    fn body_string(&self) -> Result<Option<Cow<'_, str>>, InvocationError> {
+        match &self.body {
+            None => Ok(None),
+            Some(Body::Text(text)) => Ok(Some(Cow::Borrowed(text))),
+            Some(Body::InString(raw)) => crate::scanner::unquote(raw).map(Some).ok_or_else(|| {
+                // The payload's read in place found no other escapes: never seen.
+                InvocationError::NotAnEvent("the body's escapes could not be read".into())
             }),
         }
     }

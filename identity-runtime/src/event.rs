@@ -181,6 +181,26 @@ pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
     })
 }
 
+/// Whether the payload read where it stands in an event's body string (before the string is
+/// unescaped) agrees with serde_json's reading of the body's text, the event read by serde_json:
+/// `Ok(true)` when it was read in place and serde_json read the same, `Ok(false)` when it was
+/// left to be unescaped and read as text. For the tests and the `envelope` and `payload_scan`
+/// fuzz targets.
+///
+/// # Errors
+/// What differs, when it was read in place and serde_json read something else or refused.
+pub(crate) fn in_string_agrees(event: &str) -> Result<bool, String> {
+    let scanned = crate::envelope::scan::scan_with(event, scan::payload_in_string)
+        .and_then(|(envelope, in_body)| Some((envelope, in_body?)));
+    crate::scanner::agrees(scanned, || {
+        let envelope =
+            crate::envelope::Envelope::read_with_serde(event).map_err(|err| err.to_string())?;
+        let body = envelope.body_text().map_err(|err| err.to_string())?;
+        let payload = crate::error::parse_json_str::<ReceivedEvent>(&body)?.0;
+        Ok((envelope, payload))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,17 +263,128 @@ mod tests {
             0xda94_2042_e4dd_58b5,
             20_000,
             5,
-            &mut |next| {
-                generate::object(
-                    next,
-                    &["event", "user"],
-                    &["instance_id", "other"],
-                    &mut value,
-                )
-            },
+            &mut generated_payload,
             &scan_agrees,
             &|payload| crate::error::parse_json_str::<ReceivedEvent>(payload).is_ok(),
         );
+    }
+
+    /// An event whose body is `payload`, as Netlify sends it: the payload's JSON inside a JSON
+    /// string.
+    fn event_with_body(payload: &str) -> String {
+        let body = serde_json::to_string(payload).unwrap_or_default();
+        format!(r#"{{"path": "/", "body": {body}, "isBase64Encoded": false}}"#)
+    }
+
+    fn in_string(event: &str) -> bool {
+        in_string_agrees(event).unwrap_or_else(|err| panic!("{event}: {err}"))
+    }
+
+    #[test]
+    fn the_payload_is_read_in_place_unless_the_body_must_be_unescaped_first() {
+        let sample = crate::testing::sample_payload(EventKind::Signup);
+        let with = |from: &str, to: &str| {
+            assert!(sample.contains(from), "{from}");
+            sample.replacen(from, to, 1)
+        };
+        // Escapes of the payload's own in what the scan skips or hands to serde_json are read
+        // in place; in what it reads itself (a key, an email, the event's name), they are not.
+        for payload in [
+            sample.clone(),
+            format!("{sample}   "),
+            format!("  {sample}"),
+            with(
+                r#""full_name":"#,
+                r#""a":"\u0026 \"q\" \\ \n \/ \u00e9","full_name":"#,
+            ),
+            with(r#""email":"#, r#""extra":["a\"b",{"c\\d":null}],"email":"#),
+            with(
+                r#""provider":"#,
+                r#""plan":{"t":"\ud83d\ude00"},"provider":"#,
+            ),
+        ] {
+            assert!(in_string(&event_with_body(&payload)), "{payload}");
+        }
+        for payload in [
+            with(r#""email":""#, r#""email":"\"q\" "#),
+            with(r#""signup""#, r#""sign\u0075p""#),
+            with(r#""email""#, r#""em\u0061il""#),
+            with(r#""aud":"#, "\n\t\"aud\":"),
+            format!("{sample}x"),
+            format!("{sample}\n"),
+            with(r#""created_at":"#, r#""created_at":"x","y":"#),
+            "{}".to_owned(),
+        ] {
+            assert!(!in_string(&event_with_body(&payload)), "{payload}");
+        }
+        // What only the event's own string escapes (whitespace, `\u`, `\/`) or says (base64, a
+        // missing or `null` body) is left to be unescaped and read as text.
+        let event = event_with_body(&sample);
+        assert!(in_string(&event));
+        for (from, to) in [
+            (r#"\"aud\":"#, r#"\"aud\":\n"#),
+            (r#"\"aud\":"#, r#"\"aud\": \t"#),
+            (r#"\"email\""#, r#"\"em\u0061il\""#),
+            (r#"\"email\""#, r#"\u0022email\""#),
+            ("trust-this-company.com", r#"trust-this-company\/com"#),
+            (r#""isBase64Encoded": false"#, r#""isBase64Encoded": true"#),
+            (r#""body": "#, r#""body": null, "other": "#),
+            (r#""body": "#, r#""bodies": "#),
+        ] {
+            assert!(event.contains(from), "{from}");
+            let changed = event.replacen(from, to, 1);
+            assert!(!in_string(&changed), "{changed}");
+        }
+        // A body given twice leaves the event to serde_json, which refuses it.
+        let twice = event.replacen(r#""path": "/""#, r#""body": "{}""#, 1);
+        assert!(!in_string(&twice));
+        assert_eq!(crate::envelope::scan_agrees(twice.as_bytes()), Ok(false));
+    }
+
+    /// A generator of payloads.
+    type Maker = fn(Pick<'_>) -> String;
+
+    /// The payloads of both generators inside events' bodies, their whitespace made spaces (a
+    /// tab or a line break is escaped in the body string, and such a body is unescaped first):
+    /// read in place exactly as serde_json reads the unescaped body, and read in place whenever
+    /// serde_json reads it and it holds no escape at all; many are read in place with escapes
+    /// in the values the scan skips or hands to serde_json.
+    #[test]
+    fn the_payload_read_in_place_agrees_with_serde_json_on_generated_payloads() {
+        let makers: [(u64, Maker); 2] = [
+            (0x2545_f491_4f6c_dd1d, generated_payload),
+            (0x9e37_79b9_7f4a_7c15, payload_with_metadata_placed),
+        ];
+        for (seed, make) in makers {
+            let mut next = crate::picker::picker(seed);
+            let (mut plain, mut escaped) = (0, 0);
+            for _ in 0..20_000 {
+                let payload = make(&mut next).replace(['\t', '\n', '\r'], " ");
+                let read = in_string(&event_with_body(&payload));
+                let reads = crate::error::parse_json_str::<ReceivedEvent>(&payload).is_ok();
+                if payload.contains('\\') {
+                    escaped += usize::from(read);
+                } else if reads {
+                    assert!(read, "{payload} was not read in place");
+                    plain += 1;
+                }
+            }
+            // The second generator makes most payloads invalid on purpose: 204 and 185 here.
+            assert!(
+                plain > 150 && escaped > 150,
+                "{plain} without escapes, {escaped} with"
+            );
+        }
+    }
+
+    /// A payload of keys and values each valid or not, of the right type or not, at each level.
+    fn generated_payload(next: Pick<'_>) -> String {
+        generate::object(
+            next,
+            &["event", "user"],
+            &["instance_id", "other"],
+            &mut value,
+        )
     }
 
     const IDS: [&str; 5] = [
@@ -349,11 +480,10 @@ mod tests {
         }
     }
 
-    /// Payloads with `user_metadata` anywhere among the user's keys, valid or not, and
+    /// A payload with `user_metadata` anywhere among the user's keys, valid or not, and
     /// look-alikes elsewhere (inside `app_metadata`, in other top-level keys, in strings, under
-    /// escaped keys): the scan reads exactly the payloads serde_json reads, and the same.
-    #[test]
-    fn the_scan_finds_user_metadata_wherever_it_lies() {
+    /// escaped keys).
+    fn payload_with_metadata_placed(next: Pick<'_>) -> String {
         const TOP: [&str; 6] = [
             r#""event": "signup""#,
             r#""event": "login""#,
@@ -390,44 +520,50 @@ mod tests {
             r#"{"unclosed": [1, 2}"#,
         ];
         const KEYS: [&str; 3] = [r#""user_metadata""#, r#""user\u005fmetadata""#, r#""user""#];
-        let mut make = |next: Pick<'_>| {
-            let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();
-            for _ in 0..next(3) {
-                let extra = USER_KEYS[4 + next(USER_KEYS.len() - 4)].to_owned();
-                let at = next(user.len() + 1);
-                user.insert(at, extra);
-            }
-            for _ in 0..next(3) {
-                let (a, b) = (next(user.len()), next(user.len()));
-                user.swap(a, b);
-            }
+
+        let mut user: Vec<String> = USER_KEYS[..4].iter().map(|k| (*k).to_owned()).collect();
+        for _ in 0..next(3) {
+            let extra = USER_KEYS[4 + next(USER_KEYS.len() - 4)].to_owned();
             let at = next(user.len() + 1);
-            let metadata = format!(
-                "{}: {}",
-                KEYS[next(KEYS.len())],
-                METADATA[next(METADATA.len())]
-            );
-            user.insert(at, metadata);
-            let mut top: Vec<String> = vec![TOP[0].to_owned()];
-            for _ in 0..next(3) {
-                let extra = TOP[1 + next(TOP.len() - 1)].to_owned();
-                let at = next(top.len() + 1);
-                top.insert(at, extra);
-            }
+            user.insert(at, extra);
+        }
+        for _ in 0..next(3) {
+            let (a, b) = (next(user.len()), next(user.len()));
+            user.swap(a, b);
+        }
+        let at = next(user.len() + 1);
+        let metadata = format!(
+            "{}: {}",
+            KEYS[next(KEYS.len())],
+            METADATA[next(METADATA.len())]
+        );
+        user.insert(at, metadata);
+        let mut top: Vec<String> = vec![TOP[0].to_owned()];
+        for _ in 0..next(3) {
+            let extra = TOP[1 + next(TOP.len() - 1)].to_owned();
             let at = next(top.len() + 1);
-            let key = [r#""user""#, r#""us\u0065r""#, r#""users""#][next(3)];
-            top.insert(at, format!("{key}: {{{}}}", user.join(", ")));
-            if next(10) == 0 {
-                top.push(format!(r#""user": {{{}}}"#, user.join(",")));
-            }
-            format!("{{{}}}", top.join(", "))
-        };
+            top.insert(at, extra);
+        }
+        let at = next(top.len() + 1);
+        let key = [r#""user""#, r#""us\u0065r""#, r#""users""#][next(3)];
+        top.insert(at, format!("{key}: {{{}}}", user.join(", ")));
+        if next(10) == 0 {
+            top.push(format!(r#""user": {{{}}}"#, user.join(",")));
+        }
+        format!("{{{}}}", top.join(", "))
+    }
+
+    /// Payloads with `user_metadata` anywhere among the user's keys, valid or not, and
+    /// look-alikes elsewhere (inside `app_metadata`, in other top-level keys, in strings, under
+    /// escaped keys): the scan reads exactly the payloads serde_json reads, and the same.
+    #[test]
+    fn the_scan_finds_user_metadata_wherever_it_lies() {
         // Most payloads are made invalid on purpose.
         generate::check_scan(
             0x853c_49e6_748f_ea9b,
             20_000,
             20,
-            &mut make,
+            &mut payload_with_metadata_placed,
             &scan_agrees,
             &|payload| crate::error::parse_json_str::<ReceivedEvent>(payload).is_ok(),
         );

@@ -277,14 +277,28 @@ impl IdentityFunction {
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
         verification: &Verification,
     ) -> Result<Invocation<'e>, InvocationError> {
-        let envelope = Envelope::from_slice(event)?;
-        let body = envelope.body_text()?;
-        // Authenticate before parsing: nothing unauthenticated reaches the payload parser.
-        if verification.is_on() {
-            verification.verify(envelope.signature(), body.as_bytes(), SystemTime::now())?;
-        }
-        let payload: IdentityEvent = parse_payload(&body)?;
-        drop(body);
+        // Authenticate before parsing: nothing unauthenticated reaches the payload parser. With
+        // no signature to check, the payload is read where it stands in the event when it can,
+        // without unescaping the body first.
+        let (envelope, read_in_place) = if verification.is_on() {
+            (Envelope::from_slice(event)?, None)
+        } else {
+            Envelope::reading_body(event, crate::event::scan::payload_in_string)?
+        };
+        let payload = match read_in_place {
+            Some(payload) => payload,
+            None => {
+                let body = envelope.body_text()?;
+                if verification.is_on() {
+                    verification.verify(
+                        envelope.signature(),
+                        body.as_bytes(),
+                        SystemTime::now(),
+                    )?;
+                }
+                parse_payload(&body)?
+            }
+        };
         if payload.event != self.event {
             return Err(InvocationError::WrongEvent {
                 got: payload.event,

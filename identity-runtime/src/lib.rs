@@ -137,6 +137,15 @@ pub mod __private {
         crate::event::scan_agrees(payload)
     }
 
+    /// Whether the payload read where it stands in an event's body string, before the string
+    /// is unescaped, agrees with serde_json's reading of the body, for the `envelope` and
+    /// `payload_scan` fuzz targets: `Ok(true)` when it was read in place as serde_json reads the
+    /// body, `Ok(false)` when it was left to be read unescaped, `Err` with the difference
+    /// otherwise.
+    pub fn payload_in_string_agrees(event: &[u8]) -> Result<bool, String> {
+        std::str::from_utf8(event).map_or(Ok(false), crate::event::in_string_agrees)
+    }
+
     /// Converts a handler's return value; spanned on the return type by the macro so that an
     /// unsupported type is reported there.
     pub fn into_outcome<T: IntoOutcome>(value: T) -> Outcome {

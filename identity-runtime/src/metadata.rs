@@ -84,7 +84,9 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
 impl AppMetadata {
     /// Reads an `app_metadata` object with the direct scan (see `scanner`), as serde_json reads
     /// it, or `None` when unsure.
-    pub(crate) fn scan(s: &mut Scanner<'_>) -> Option<AppMetadata> {
+    pub(crate) fn scan<const IN_STRING: bool>(
+        s: &mut Scanner<'_, IN_STRING>,
+    ) -> Option<AppMetadata> {
         let mut provider = None;
         let mut roles = None;
         let mut other = Map::new();

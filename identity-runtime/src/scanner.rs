@@ -17,8 +17,16 @@ use crate::strict::{self, StrictValue};
 pub(crate) const MAX_DEPTH: usize = 64;
 
 /// A position in a JSON text.
-pub(crate) struct Scanner<'e> {
-    /// The whole text.
+///
+/// With `IN_STRING`, the JSON text is read where it stands inside a JSON string, as the payload
+/// stands in the Lambda event's `body`, without unescaping it first: each of its quotes is
+/// there as `\"` and each of its backslashes as `\\`, and a raw `"` ends it. The scanner then
+/// answers `None` for whatever else the outer string may escape (whitespace other than a space,
+/// a `\u` or `\/` escape of the outer string) and for a string it reads (rather than skips)
+/// that holds escapes of its own: the caller unescapes the outer string and reads the text
+/// again, unescaped.
+pub(crate) struct Scanner<'e, const IN_STRING: bool = false> {
+    /// The whole text (with `IN_STRING`, the text the string stands in).
     pub(crate) text: &'e str,
     /// The index of the next byte to read.
     pub(crate) i: usize,
@@ -28,25 +36,71 @@ impl<'e> Scanner<'e> {
     pub(crate) fn new(text: &'e str) -> Self {
         Scanner { text, i: 0 }
     }
+}
 
+impl<'e> Scanner<'e, true> {
+    /// The JSON text inside the string whose contents start at `i` in `text` (just after its
+    /// opening quote).
+    pub(crate) fn in_string(text: &'e str, i: usize) -> Self {
+        Scanner { text, i }
+    }
+
+    /// Whether only spaces are left of the JSON text before the string's closing quote (not
+    /// consumed).
+    pub(crate) fn at_closing_quote(&mut self) -> bool {
+        self.whitespace();
+        self.bytes().get(self.i) == Some(&b'"')
+    }
+}
+
+impl<'e, const IN_STRING: bool> Scanner<'e, IN_STRING> {
     pub(crate) fn bytes(&self) -> &'e [u8] {
         self.text.as_bytes()
     }
 
     pub(crate) fn whitespace(&mut self) {
+        if IN_STRING {
+            // A raw tab or line break cannot stand in a string, an escaped one is not read.
+            while self.bytes().get(self.i) == Some(&b' ') {
+                self.i += 1;
+            }
+            return;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes().get(self.i) {
             self.i += 1;
         }
     }
 
-    /// The next byte after whitespace, not consumed.
+    /// The next byte after whitespace, not consumed. With `IN_STRING`, `"` stands for `\"`, and
+    /// the string's own end (a raw `"`) or any other escape of it is `None`.
     pub(crate) fn peek(&mut self) -> Option<u8> {
         self.whitespace();
-        self.bytes().get(self.i).copied()
+        let byte = *self.bytes().get(self.i)?;
+        if IN_STRING {
+            return match byte {
+                b'\\' => (self.bytes().get(self.i + 1) == Some(&b'"')).then_some(b'"'),
+                b'"' => None,
+                _ => Some(byte),
+            };
+        }
+        Some(byte)
+    }
+
+    /// With `IN_STRING`, consumes a quote (`\"`) if it comes next.
+    fn eat_quote_in_string(&mut self) -> bool {
+        self.whitespace();
+        let found = self.bytes().get(self.i..self.i + 2) == Some(b"\\\"");
+        if found {
+            self.i += 2;
+        }
+        found
     }
 
     /// Consumes `byte` if it comes next.
     pub(crate) fn eat(&mut self, byte: u8) -> bool {
+        if IN_STRING && byte == b'"' {
+            return self.eat_quote_in_string();
+        }
         // Netlify's JSON has no whitespace between tokens: the byte is usually right here.
         if self.bytes().get(self.i) == Some(&byte) {
             self.i += 1;
@@ -95,6 +149,14 @@ impl<'e> Scanner<'e> {
         self.expect(b'"')?;
         let start = self.i;
         self.i = skip_plain(self.bytes(), self.i);
+        if IN_STRING {
+            // Its closing quote, `\"`; an escape of its own (`\\` and more) is not read here.
+            if self.bytes().get(self.i..self.i + 2)? != b"\\\"" {
+                return None;
+            }
+            self.i += 2;
+            return self.text.get(start..self.i - 2).map(Cow::Borrowed);
+        }
         match *self.bytes().get(self.i)? {
             b'"' => {
                 self.i += 1;
@@ -205,6 +267,9 @@ impl<'e> Scanner<'e> {
     /// four hex digits.
     pub(crate) fn skip_string(&mut self) -> Option<()> {
         self.expect(b'"')?;
+        if IN_STRING {
+            return self.skip_string_in_string();
+        }
         let bytes = self.bytes();
         loop {
             self.i = skip_plain(bytes, self.i);
@@ -219,6 +284,35 @@ impl<'e> Scanner<'e> {
                         self.i += 6;
                     }
                     second if SHORT_ESCAPES[usize::from(second)] != 0 => self.i += 2,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+    }
+
+    /// With `IN_STRING`, the rest of a string after its opening quote, as [`skip_string`]
+    /// (Self::skip_string) skips it unescaped: its escapes arrive as `\\` and the escape's
+    /// letter, itself escaped if it is `"` or `\`; it ends at `\"`.
+    fn skip_string_in_string(&mut self) -> Option<()> {
+        let bytes = self.bytes();
+        loop {
+            self.i = skip_plain(bytes, self.i);
+            if *bytes.get(self.i)? != b'\\' {
+                return None;
+            }
+            match *bytes.get(self.i + 1)? {
+                b'"' => {
+                    self.i += 2;
+                    return Some(());
+                }
+                b'\\' => match *bytes.get(self.i + 2)? {
+                    b'\\' if matches!(bytes.get(self.i + 3), Some(b'"' | b'\\')) => self.i += 4,
+                    b'u' => {
+                        self.hex4(self.i + 3)?;
+                        self.i += 7;
+                    }
+                    b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 3,
                     _ => return None,
                 },
                 _ => return None,
@@ -304,11 +398,12 @@ impl<'e> Scanner<'e> {
         }
     }
 
-    /// Any value, as its text (what serde_json's `RawValue` holds).
-    pub(crate) fn raw_value(&mut self) -> Option<&'e str> {
+    /// Any value at `depth`, as it stands in the text (what serde_json's `RawValue` holds, when
+    /// not `IN_STRING`).
+    pub(crate) fn raw_value(&mut self, depth: usize) -> Option<&'e str> {
         self.whitespace();
         let start = self.i;
-        self.skip_value(0)?;
+        self.skip_value(depth)?;
         self.text.get(start..self.i)
     }
 
@@ -369,10 +464,12 @@ impl<'e> Scanner<'e> {
     /// text. Its depth inside the whole text is below serde_json's limit (the scan stops at
     /// [`MAX_DEPTH`]), so serde_json reads it alone as it would in place.
     pub(crate) fn by_serde<T: DeserializeOwned>(&mut self, depth: usize) -> Option<T> {
-        self.whitespace();
-        let start = self.i;
-        self.skip_value(depth)?;
-        serde_json::from_str(self.text.get(start..self.i)?).ok()
+        let raw = self.raw_value(depth)?;
+        if IN_STRING {
+            serde_json::from_str(&unquote(raw)?).ok()
+        } else {
+            serde_json::from_str(raw).ok()
+        }
     }
 
     /// An open map's entry: its value read by serde_json, then inserted by the serde reading's
@@ -393,6 +490,32 @@ impl<'e> Scanner<'e> {
         self.whitespace();
         self.i == self.text.len()
     }
+}
+
+/// The JSON text a value skipped `IN_STRING` stands for: its `\"` and `\\` unescaped (the only
+/// escapes of the outer string such a value holds). `None` for any other escape.
+pub(crate) fn unquote(raw: &str) -> Option<Cow<'_, str>> {
+    let Some(first) = raw.find('\\') else {
+        return Some(Cow::Borrowed(raw));
+    };
+    let mut text = String::with_capacity(raw.len());
+    let mut rest = raw;
+    let mut at = first;
+    loop {
+        text.push_str(rest.get(..at)?);
+        let escaped = rest.get(at + 1..at + 2)?;
+        if escaped != "\"" && escaped != "\\" {
+            return None;
+        }
+        text.push_str(escaped);
+        rest = rest.get(at + 2..)?;
+        match rest.find('\\') {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    text.push_str(rest);
+    Some(Cow::Owned(text))
 }
 
 /// Whether a scan's reading agrees with serde_json's, for the tests and the fuzz targets:

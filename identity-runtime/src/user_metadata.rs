@@ -46,13 +46,25 @@ enum Repr {
 
 struct Received {
     raw: Box<str>,
+    /// Whether `raw` is the object as it stood inside the event's body string, its quotes and
+    /// backslashes still escaped (see [`Scanner`](crate::scanner::Scanner)'s `IN_STRING`).
+    in_string: bool,
     parsed: OnceLock<Result<Map<String, Value>, String>>,
 }
 
 impl Received {
     fn parsed(&self) -> Result<&Map<String, Value>, &str> {
         self.parsed
-            .get_or_init(|| crate::error::parse_json_str::<StrictMap>(&self.raw).map(|map| map.0))
+            .get_or_init(|| {
+                let text = if self.in_string {
+                    // The payload scan read these escapes and no others.
+                    crate::scanner::unquote(&self.raw)
+                        .ok_or("its text inside the body could not be unescaped")?
+                } else {
+                    std::borrow::Cow::Borrowed(&*self.raw)
+                };
+                crate::error::parse_json_str::<StrictMap>(&text).map(|map| map.0)
+            })
             .as_ref()
             .map_err(String::as_str)
     }
@@ -66,11 +78,25 @@ impl UserMetadata {
     /// # Errors
     /// When the text is not a JSON object.
     pub(crate) fn received(raw: Box<str>) -> Result<UserMetadata, &'static str> {
+        Self::kept(raw, false)
+    }
+
+    /// Keeps an object's text as it stands inside the event's body string (its quotes and
+    /// backslashes escaped), to be unescaped and parsed when first read.
+    ///
+    /// # Errors
+    /// When the text does not start as a JSON object.
+    pub(crate) fn received_in_string(raw: Box<str>) -> Result<UserMetadata, &'static str> {
+        Self::kept(raw, true)
+    }
+
+    fn kept(raw: Box<str>, in_string: bool) -> Result<UserMetadata, &'static str> {
         if !crate::request::starts_with_object(raw.as_bytes()) {
             return Err("expected a JSON object");
         }
         Ok(UserMetadata(Repr::Received(Arc::new(Received {
             raw,
+            in_string,
             parsed: OnceLock::new(),
         }))))
     }

@@ -24,6 +24,21 @@ use crate::user_metadata::UserMetadata;
 /// Reads the payload as serde_json's reading of it would, or `None` when serde_json must.
 pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
     let mut s = Scanner::new(text);
+    let event = object(&mut s)?;
+    s.at_end().then_some(event)
+}
+
+/// Reads the payload where it stands in the event's body string, before the string is
+/// unescaped, as serde_json's reading of the unescaped body would, or `None` when the body must
+/// be unescaped and read by [`payload`] (see [`Scanner`]'s `IN_STRING`). The scanner is left at
+/// the string's closing quote.
+pub(crate) fn payload_in_string(s: &mut Scanner<'_, true>) -> Option<IdentityEvent> {
+    let event = object(s)?;
+    s.at_closing_quote().then_some(event)
+}
+
+/// The payload's object.
+fn object<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<IdentityEvent> {
     let mut event = None;
     let mut instance_id = None;
     let mut user = None;
@@ -34,9 +49,6 @@ pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
         // Other keys are ignored, as the serde reading ignores them.
         _ => s.skip_value(1),
     })?;
-    if !s.at_end() {
-        return None;
-    }
     Some(IdentityEvent {
         event: event?,
         instance_id: instance_id.flatten(),
@@ -44,15 +56,15 @@ pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
     })
 }
 
-fn uuid(s: &mut Scanner<'_>) -> Option<Uuid> {
+fn uuid<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<Uuid> {
     Uuid::parse_str(&s.string()?).ok()
 }
 
-fn timestamp(s: &mut Scanner<'_>) -> Option<DateTime<Utc>> {
+fn timestamp<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<DateTime<Utc>> {
     crate::timestamp::parse(&s.string()?).ok()
 }
 
-fn user(s: &mut Scanner<'_>) -> Option<User> {
+fn user<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<User> {
     let mut id = None;
     let mut aud = None;
     let mut role = None;
@@ -109,11 +121,16 @@ fn user(s: &mut Scanner<'_>) -> Option<User> {
 }
 
 /// `user_metadata`, an object checked whole and kept as its text until a handler reads it.
-fn received_metadata(s: &mut Scanner<'_>) -> Option<UserMetadata> {
+fn received_metadata<const IN_STRING: bool>(
+    s: &mut Scanner<'_, IN_STRING>,
+) -> Option<UserMetadata> {
     if s.peek()? != b'{' {
         return None;
     }
-    let start = s.i;
-    s.skip_value(2)?;
-    UserMetadata::received(s.text.get(start..s.i)?.into()).ok()
+    let raw = s.raw_value(2)?.into();
+    if IN_STRING {
+        UserMetadata::received_in_string(raw).ok()
+    } else {
+        UserMetadata::received(raw).ok()
+    }
 }
