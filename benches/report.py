@@ -55,7 +55,9 @@ print("  does. floor: the same work written by hand with serde_json and base64, 
 print("  what it does not need, writing the same log line for a denial (`benches/support/mod.rs`,")
 print("  `mod floor`); both are checked to answer alike. node: the seed docs' handler")
 print("  (`benches/node/handler.mjs`), JSON text in, JSON text out, timed inside node.")
-print("- times are criterion's medians; instructions are callgrind's count of one invocation")
+print("- times are criterion's medians, with the system allocator as a deployed function has it;")
+print("  allocations are counted in a run of their own through a counting allocator")
+print("  (`benches/allocations.rs`); instructions are callgrind's count of one invocation")
 print("  (`benches/instructions.rs`), which the machine's load does not move.\n")
 
 print("## Per invocation (medians)\n")

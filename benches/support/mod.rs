@@ -311,6 +311,18 @@ pub(crate) fn framework(
     serde_json::to_vec(&response).unwrap_or_default()
 }
 
+/// `name` in the target directory, created if need be.
+#[allow(dead_code, reason = "`instructions.rs` writes no files")]
+pub(crate) fn out_dir(name: &str) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        std::path::PathBuf::from,
+    );
+    let dir = target.join(name);
+    std::fs::create_dir_all(&dir).expect("a directory in the target directory");
+    dir
+}
+
 /// Both sides must answer alike: same status, same body JSON.
 pub(crate) fn check_alike(framework: &[u8], floor: &[u8], what: &str) {
     let a: Value = serde_json::from_slice(framework).unwrap();
