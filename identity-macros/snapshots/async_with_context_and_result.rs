@@ -41,7 +41,7 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
                 ::identity_runtime::__private::into_outcome(__identity_return)
             })
         }
-        __identity_handler
+        ::identity_runtime::__private::Handler::Async(__identity_handler)
     },
     ::identity_runtime::__private::Option::None,
 );

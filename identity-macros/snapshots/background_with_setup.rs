@@ -39,7 +39,7 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
                 ::identity_runtime::__private::into_background_outcome(__identity_return)
             })
         }
-        __identity_handler
+        ::identity_runtime::__private::Handler::Async(__identity_handler)
     },
     ::identity_runtime::__private::Option::Some({
         fn __identity_setup() -> ::identity_runtime::__private::SetupFuture {

@@ -12,23 +12,21 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
         false,
     ),
     {
-        fn __identity_handler<'__identity_a>(
-            __invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>,
-        ) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {
-            ::identity_runtime::__private::Box::pin(async move {
-                let __identity_arg0 = match <&User as ::identity_runtime::__private::FromInvocation<
-                    '_,
-                >>::from_invocation(__invocation) {
-                    ::identity_runtime::__private::Result::Ok(value) => value,
-                    ::identity_runtime::__private::Result::Err(rejection) => {
-                        return ::identity_runtime::__private::Outcome::from(rejection);
-                    }
-                };
-                let __identity_return = assign_roles(__identity_arg0);
-                ::identity_runtime::__private::into_outcome(__identity_return)
-            })
+        fn __identity_handler(
+            __invocation: &::identity_runtime::__private::Invocation<'_>,
+        ) -> ::identity_runtime::__private::Outcome {
+            let __identity_arg0 = match <&User as ::identity_runtime::__private::FromInvocation<
+                '_,
+            >>::from_invocation(__invocation) {
+                ::identity_runtime::__private::Result::Ok(value) => value,
+                ::identity_runtime::__private::Result::Err(rejection) => {
+                    return ::identity_runtime::__private::Outcome::from(rejection);
+                }
+            };
+            let __identity_return = assign_roles(__identity_arg0);
+            ::identity_runtime::__private::into_outcome(__identity_return)
         }
-        __identity_handler
+        ::identity_runtime::__private::Handler::Sync(__identity_handler)
     },
     ::identity_runtime::__private::Option::None,
 );

@@ -49,8 +49,10 @@ pub(crate) fn expand(args: &Args, handler: &Handler) -> TokenStream {
     }
 }
 
-/// `fn(&Invocation) -> HandlerFuture`: takes each parameter, calls the function, converts its
-/// return value. Each step is spanned on the user's tokens so type errors land there.
+/// The `Handler`: a `fn(&Invocation) -> Outcome` for a plain function, a
+/// `fn(&Invocation) -> HandlerFuture` for an `async fn`; each takes each parameter, calls the
+/// function, converts its return value. Each step is spanned on the user's tokens so type errors
+/// land there.
 fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
     let function = &handler.item.sig.ident;
     let mut bindings = Vec::new();
@@ -81,18 +83,32 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
     } else {
         quote_spanned!(ret_span=> ::identity_runtime::__private::into_outcome(__identity_return))
     };
-    quote! {{
-        fn __identity_handler<'__identity_a>(
-            __invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>,
-        ) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {
-            ::identity_runtime::__private::Box::pin(async move {
+    if handler.is_async() {
+        quote! {{
+            fn __identity_handler<'__identity_a>(
+                __invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>,
+            ) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {
+                ::identity_runtime::__private::Box::pin(async move {
+                    #(#bindings)*
+                    let __identity_return = #call;
+                    #convert
+                })
+            }
+            ::identity_runtime::__private::Handler::Async(__identity_handler)
+        }}
+    } else {
+        // A plain function is called as it is: no future to box, no timer.
+        quote! {{
+            fn __identity_handler(
+                __invocation: &::identity_runtime::__private::Invocation<'_>,
+            ) -> ::identity_runtime::__private::Outcome {
                 #(#bindings)*
                 let __identity_return = #call;
                 #convert
-            })
-        }
-        __identity_handler
-    }}
+            }
+            ::identity_runtime::__private::Handler::Sync(__identity_handler)
+        }}
+    }
 }
 
 /// The setup function, boxed. With a `State<'_, T>` parameter the same call also checks that

@@ -106,7 +106,7 @@ pub use user_metadata::UserMetadata;
 pub mod __private {
     pub use crate::event::EventKind;
     pub use crate::faults::Faults;
-    pub use crate::function::{HandlerFuture, IdentityFunction};
+    pub use crate::function::{Handler, HandlerFuture, IdentityFunction};
     pub use crate::invocation::{FromInvocation, Invocation, Rejection};
     pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
     pub use crate::setup::{SetupFuture, setup, setup_for_state};
