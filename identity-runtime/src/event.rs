@@ -197,7 +197,7 @@ pub(crate) fn in_string_agrees(event: &str) -> Result<bool, String> {
             crate::envelope::Envelope::read_with_serde(event).map_err(|err| err.to_string())?;
         let body = envelope.body_text().map_err(|err| err.to_string())?;
         let payload = crate::error::parse_json_str::<ReceivedEvent>(&body)?.0;
-        Ok((envelope, payload))
+        Ok((envelope, Box::new(payload)))
     })
 }
 

@@ -322,7 +322,7 @@ impl IdentityFunction {
                         SystemTime::now(),
                     )?;
                 }
-                parse_payload(&body)?
+                Box::new(parse_payload(&body)?)
             }
         };
         if payload.event != self.event {

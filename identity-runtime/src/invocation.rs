@@ -21,7 +21,7 @@ pub struct Invocation<'e> {
     pub(crate) raw: &'e [u8],
     pub(crate) envelope: Envelope<'e>,
     pub(crate) request: OnceCell<Result<Request, InvocationError>>,
-    pub(crate) event: IdentityEvent,
+    pub(crate) event: Box<IdentityEvent>,
     pub(crate) lambda_netlify: Option<&'e str>,
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
@@ -128,7 +128,7 @@ impl<'a> FromInvocation<'a> for &'a IdentityEvent {
 
 impl<'a> FromInvocation<'a> for IdentityEvent {
     fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
-        Ok(invocation.event.clone())
+        Ok((*invocation.event).clone())
     }
 }
 

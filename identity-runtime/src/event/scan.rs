@@ -32,8 +32,8 @@ pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
 /// unescaped, as serde_json's reading of the unescaped body would, or `None` when the body must
 /// be unescaped and read by [`payload`] (see [`Scanner`]'s `IN_STRING`). The scanner is left at
 /// the string's closing quote.
-pub(crate) fn payload_in_string(s: &mut Scanner<'_, true>) -> Option<IdentityEvent> {
-    let event = object(s)?;
+pub(crate) fn payload_in_string(s: &mut Scanner<'_, true>) -> Option<Box<IdentityEvent>> {
+    let event = Box::new(object(s)?);
     s.at_closing_quote().then_some(event)
 }
 
