@@ -700,3 +700,20 @@ fn special_bytes(word: u64) -> u64 {
 fn is_special(c: u8) -> bool {
     c == b'"' || c == b'\\' || c < 0x20
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unquote_takes_off_the_outer_strings_quote_and_backslash_escapes_only() {
+        assert_eq!(unquote("plain"), Some(Cow::Borrowed("plain")));
+        assert_eq!(
+            unquote(r#"{\"a\":\"\\\"é\\\\\"}"#).as_deref(),
+            Some(r#"{"a":"\"é\\"}"#)
+        );
+        for other in [r"\n", r"a\u0022", r"\/", "ends with \\"] {
+            assert_eq!(unquote(other), None, "{other}");
+        }
+    }
+}

@@ -270,6 +270,23 @@ mod tests {
     }
 
     #[test]
+    fn reads_an_object_kept_as_it_stood_in_the_body_string() {
+        // `{"name": "a \"b\" \\ c", "b": 1}` inside the body string.
+        let meta = UserMetadata::received_in_string(
+            r#"{\"name\": \"a \\\"b\\\" \\\\ c\", \"b\": 1}"#.into(),
+        )
+        .unwrap();
+        assert_eq!(
+            meta.get("name").and_then(Value::as_str),
+            Some(r#"a "b" \ c"#)
+        );
+        assert_eq!(meta.get("b"), Some(&Value::from(1)));
+        let twice = UserMetadata::received_in_string(r#"{\"a\": 1, \"a\": 2}"#.into()).unwrap();
+        assert!(twice.get("a").is_none());
+        assert!(twice.refusal().unwrap().contains("duplicate key `a`"));
+    }
+
+    #[test]
     fn a_duplicate_key_is_found_on_first_read_and_seen_by_clones() {
         let meta = received(r#"{"a": [{"b": 1, "b": 2}]}"#);
         let clone = meta.clone();
