@@ -472,17 +472,92 @@ impl<'e, const IN_STRING: bool> Scanner<'e, IN_STRING> {
         }
     }
 
-    /// An open map's entry: its value read by serde_json, then inserted by the serde reading's
-    /// own rule ([`strict::insert_new`]); a key given twice is left to serde_json, which refuses
-    /// it.
+    /// An open map's entry: its value read as [`StrictValue`] reads it ([`value`](Self::value),
+    /// else serde_json), then inserted by the serde reading's own rule
+    /// ([`strict::insert_new`]); a key given twice is left to serde_json, which refuses it.
     pub(crate) fn insert_new(
         &mut self,
         map: &mut Map<String, Value>,
         key: Cow<'_, str>,
         depth: usize,
     ) -> Option<()> {
-        let StrictValue(value) = self.by_serde(depth)?;
+        let start = self.i;
+        let value = match self.value(depth) {
+            Some(value) => value,
+            None => {
+                self.i = start;
+                self.by_serde::<StrictValue>(depth)?.0
+            }
+        };
         strict::insert_new::<serde_json::Error>(map, key, value).ok()
+    }
+
+    /// A value built here as [`StrictValue`] reads it, for the shapes read alike without
+    /// serde_json: strings this scanner reads (with `IN_STRING`, those without escapes of their
+    /// own), integers serde_json keeps as integers, `true`, `false`, `null`, and arrays and
+    /// objects of them, an object's keys each once. `None` for anything else (a fraction or an
+    /// exponent, an integer out of range or `-0`, which serde_json makes floats), which the
+    /// caller then hands to serde_json; the scanner is left anywhere.
+    pub(crate) fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.owned().map(Value::String),
+            b'{' => {
+                let mut map = Map::new();
+                self.object(|s, key| {
+                    let value = s.value(depth + 1)?;
+                    strict::insert_new::<serde_json::Error>(&mut map, key, value).ok()
+                })?;
+                Some(Value::Object(map))
+            }
+            b'[' => {
+                let mut list = Vec::new();
+                self.array(|s| {
+                    list.push(s.value(depth + 1)?);
+                    Some(())
+                })?;
+                Some(Value::Array(list))
+            }
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            _ => self.integer().map(Value::Number),
+        }
+    }
+
+    /// An integer as serde_json reads one into a `Value`: `-?(0|[1-9][0-9]*)`, a `u64` when
+    /// positive, an `i64` when negative; `None` for `-0`, a number out of those ranges, and one
+    /// with a fraction or an exponent (serde_json's floats).
+    fn integer(&mut self) -> Option<serde_json::Number> {
+        let bytes = self.bytes();
+        let negative = bytes.get(self.i) == Some(&b'-');
+        if negative {
+            self.i += 1;
+        }
+        let mut magnitude: u64 = match *bytes.get(self.i)? {
+            b'0' => 0,
+            digit @ b'1'..=b'9' => u64::from(digit - b'0'),
+            _ => return None,
+        };
+        self.i += 1;
+        if magnitude != 0 {
+            while let Some(&digit @ b'0'..=b'9') = bytes.get(self.i) {
+                magnitude = magnitude
+                    .checked_mul(10)?
+                    .checked_add(u64::from(digit - b'0'))?;
+                self.i += 1;
+            }
+        }
+        if let Some(b'0'..=b'9' | b'.' | b'e' | b'E') = bytes.get(self.i) {
+            return None;
+        }
+        if !negative {
+            return Some(magnitude.into());
+        }
+        let magnitude = i64::try_from(magnitude).ok().filter(|&m| m != 0)?;
+        Some((-magnitude).into())
     }
 
     /// Nothing but whitespace is left.
@@ -704,6 +779,78 @@ fn is_special(c: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where `value` builds a value, it is the one serde_json reads; where it does not, the
+    /// entry is read by serde_json all the same.
+    #[test]
+    fn values_built_here_are_serde_jsons() {
+        let texts = [
+            "0",
+            "7",
+            "-7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775807",
+            "-9223372036854775808",
+            "-0",
+            "1.5",
+            "1e3",
+            "-2E-3",
+            "true",
+            "false",
+            "null",
+            r#""plain""#,
+            r#""esc\"aped\u00e9""#,
+            "[]",
+            r#"[1, "a", [null, {"b": false}]]"#,
+            r#"{"tier": "pro", "seats": 3, "nested": {"x": [1, 2.5]}}"#,
+            " { } ",
+        ];
+        for text in texts {
+            let read = crate::error::parse_json_str::<StrictValue>(text).map(|value| value.0);
+            let built = Scanner::new(text).value(0);
+            if let Some(built) = &built {
+                assert_eq!(Ok(built), read.as_ref(), "{text}");
+            }
+            let mut map = Map::new();
+            let mut s = Scanner::new(text);
+            let inserted = s.insert_new(&mut map, Cow::Borrowed("k"), 0).is_some();
+            assert!(inserted && s.at_end(), "{text}");
+            assert_eq!(Ok(&map["k"]), read.as_ref(), "{text}");
+        }
+        for text in [
+            "1.5",
+            "1e3",
+            "-0",
+            "18446744073709551616",
+            "-9223372036854775808",
+        ] {
+            assert_eq!(
+                Scanner::new(text).value(0),
+                None,
+                "{text} is serde_json's float"
+            );
+        }
+        for text in [
+            "01",
+            "-",
+            "tru",
+            r#"{"a": 1, "a": 2}"#,
+            r#"[{"a": [], "a": {}}]"#,
+            "[1,]",
+        ] {
+            assert_eq!(Scanner::new(text).value(0), None, "{text}");
+            // Nor by serde_json: `01` is read as far as its `0`, which leaves the `1` to fail
+            // what follows.
+            let mut s = Scanner::new(text);
+            let read = s
+                .insert_new(&mut Map::new(), Cow::Borrowed("k"), 0)
+                .is_some();
+            assert!(!(read && s.at_end()), "{text}");
+        }
+        let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+        assert_eq!(Scanner::new(&deep).value(0), None);
+    }
 
     #[test]
     fn unquote_takes_off_the_outer_strings_quote_and_backslash_escapes_only() {
