@@ -529,8 +529,8 @@ impl<'e, const IN_STRING: bool> Scanner<'e, IN_STRING> {
 
     /// An integer as serde_json reads one into a `Value`: `-?(0|[1-9][0-9]*)`, a `u64` when
     /// positive, an `i64` when negative; `None` for `-0`, a number out of those ranges, and one
-    /// with a fraction or an exponent (serde_json's floats).
-    fn integer(&mut self) -> Option<serde_json::Number> {
+    /// with a fraction or an exponent (serde_json's floats). Not preceded by whitespace.
+    pub(crate) fn integer(&mut self) -> Option<serde_json::Number> {
         let bytes = self.bytes();
         let negative = bytes.get(self.i) == Some(&b'-');
         if negative {
@@ -556,8 +556,9 @@ impl<'e, const IN_STRING: bool> Scanner<'e, IN_STRING> {
         if !negative {
             return Some(magnitude.into());
         }
-        let magnitude = i64::try_from(magnitude).ok().filter(|&m| m != 0)?;
-        Some((-magnitude).into())
+        // Down to `i64::MIN`, whose magnitude is no `i64`; `-0` is a float to serde_json.
+        let value = 0i64.checked_sub_unsigned(magnitude).filter(|&v| v != 0)?;
+        Some(value.into())
     }
 
     /// Nothing but whitespace is left.
@@ -823,7 +824,7 @@ mod tests {
             "1e3",
             "-0",
             "18446744073709551616",
-            "-9223372036854775808",
+            "-9223372036854775809",
         ] {
             assert_eq!(
                 Scanner::new(text).value(0),

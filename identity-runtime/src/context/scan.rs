@@ -85,20 +85,9 @@ fn user_metadata_object(s: &mut Scanner<'_>) -> Option<UserMetadata> {
     s.by_serde(3)
 }
 
-/// An integer as serde_json reads one into an `i64`: `-?(0|[1-9][0-9]*)` within the type's
-/// range; serde_json refuses `-0` (a float to it). A fraction or an exponent after the digits
-/// (a float, which serde_json refuses too) is not read: it fails the object's next `,` or `}`.
+/// An integer as serde_json reads one into an `i64`: the scanner's integer, in the type's range
+/// (serde_json refuses a float, `-0` among them, and a `u64` above it).
 fn integer(s: &mut Scanner<'_>) -> Option<i64> {
     s.whitespace();
-    let start = s.i;
-    let bytes = s.bytes();
-    if bytes.get(s.i) == Some(&b'-') {
-        s.i += 1;
-    }
-    match *bytes.get(s.i)? {
-        b'1'..=b'9' => s.digits(),
-        b'0' if s.i == start => s.i += 1,
-        _ => return None,
-    }
-    s.text.get(start..s.i)?.parse().ok()
+    s.integer()?.as_i64()
 }
