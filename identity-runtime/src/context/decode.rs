@@ -80,20 +80,18 @@ fn standard(text: &[u8]) -> Option<Vec<u8>> {
         at += 6;
     }
     if !odd.is_empty() {
-        let bits = quad(odd, 0);
-        if bits >> 24 != 0 {
-            return None;
-        }
+        let bits = valid(quad(odd, 0))?;
         out.get_mut(at..at + 4)?
             .copy_from_slice(&(bits << 8).to_be_bytes());
         at += 3;
     }
-    let (kept, quad, spare) = match *last {
+    // The padding read as `A`s, whose bits are zero.
+    let (kept, chars, spare) = match *last {
         [a, b, b'=', b'='] => (1, [a, b, b'A', b'A'], 0xFFFF),
         [a, b, c, b'='] => (2, [a, b, c, b'A'], 0xFF),
-        quad => (3, quad, 0),
+        chars => (3, chars, 0),
     };
-    let bits = quad_bits(&quad)?;
+    let bits = valid(quad(&chars, 0))?;
     // The bits past the last byte must be zero, as the crate's standard engine requires.
     if bits & spare != 0 {
         return None;
@@ -116,17 +114,9 @@ fn quad(chars: &[u8], at: usize) -> u32 {
     value(0) | value(1) | value(2) | value(3)
 }
 
-/// Four characters' 24 bits, or `None` if one is not in the alphabet.
-fn quad_bits(quad: &[u8; 4]) -> Option<u32> {
-    let mut bits = 0u32;
-    for &c in quad {
-        let value = VALUES[usize::from(c)];
-        if value == INVALID {
-            return None;
-        }
-        bits = bits << 6 | u32::from(value);
-    }
-    Some(bits)
+/// A quad's 24 bits, or `None` if one of its characters is not in the alphabet.
+fn valid(bits: u32) -> Option<u32> {
+    (bits >> 24 == 0).then_some(bits)
 }
 
 #[cfg(test)]
