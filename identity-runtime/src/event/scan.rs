@@ -30,11 +30,11 @@ pub(crate) fn payload(text: &str) -> Option<IdentityEvent> {
 
 /// Reads the payload where it stands in the event's body string, before the string is
 /// unescaped, as serde_json's reading of the unescaped body would, or `None` when the body must
-/// be unescaped and read by [`payload`] (see [`Scanner`]'s `IN_STRING`). The scanner is left at
-/// the string's closing quote.
+/// be unescaped and read by [`payload`] (see [`Scanner`]'s `IN_STRING`). That nothing follows
+/// it in the string is the envelope's check (`envelope::scan::scan_with`), as for any reader of
+/// the body.
 pub(crate) fn payload_in_string(s: &mut Scanner<'_, true>) -> Option<Box<IdentityEvent>> {
-    let event = Box::new(object(s)?);
-    s.at_closing_quote().then_some(event)
+    object(s).map(Box::new)
 }
 
 /// The payload's object.
