@@ -70,11 +70,6 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
         });
         names.push(binding);
     }
-    let call = if handler.is_async() {
-        quote!(#function(#(#names),*).await)
-    } else {
-        quote!(#function(#(#names),*))
-    };
     let ret_span = handler
         .return_type()
         .map_or_else(|| handler.item.sig.ident.span(), Spanned::span);
@@ -83,28 +78,31 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
     } else {
         quote_spanned!(ret_span=> ::identity_runtime::__private::into_outcome(__identity_return))
     };
+    let body = |call: TokenStream| {
+        quote! {
+            #(#bindings)*
+            let __identity_return = #call;
+            #convert
+        }
+    };
     if handler.is_async() {
+        let body = body(quote!(#function(#(#names),*).await));
         quote! {{
             fn __identity_handler<'__identity_a>(
                 __invocation: &'__identity_a ::identity_runtime::__private::Invocation<'_>,
             ) -> ::identity_runtime::__private::HandlerFuture<'__identity_a> {
-                ::identity_runtime::__private::Box::pin(async move {
-                    #(#bindings)*
-                    let __identity_return = #call;
-                    #convert
-                })
+                ::identity_runtime::__private::Box::pin(async move { #body })
             }
             ::identity_runtime::__private::Handler::Async(__identity_handler)
         }}
     } else {
         // A plain function is called as it is: no future to box, no timer.
+        let body = body(quote!(#function(#(#names),*)));
         quote! {{
             fn __identity_handler(
                 __invocation: &::identity_runtime::__private::Invocation<'_>,
             ) -> ::identity_runtime::__private::Outcome {
-                #(#bindings)*
-                let __identity_return = #call;
-                #convert
+                #body
             }
             ::identity_runtime::__private::Handler::Sync(__identity_handler)
         }}
