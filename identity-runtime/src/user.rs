@@ -100,6 +100,56 @@ impl<'de> Deserialize<'de> for ReceivedUser {
     }
 }
 
+/// A user's fields as a reader finds them, each at most once: the serde visitor and the
+/// payload's direct scan (`event::scan`) fill the same slots and make the user alike.
+#[derive(Default)]
+pub(crate) struct UserFields {
+    pub(crate) id: Option<Uuid>,
+    pub(crate) aud: Option<String>,
+    pub(crate) role: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) app_metadata: Option<AppMetadata>,
+    pub(crate) user_metadata: Option<UserMetadata>,
+    pub(crate) created_at: Option<DateTime<Utc>>,
+    pub(crate) updated_at: Option<DateTime<Utc>>,
+    pub(crate) confirmed_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) invited_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) confirmation_sent_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) recovery_sent_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) new_email: Option<Option<String>>,
+    pub(crate) email_change_sent_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) last_sign_in_at: Option<Option<DateTime<Utc>>>,
+    pub(crate) other: Map<String, Value>,
+}
+
+impl UserFields {
+    /// The user, or the first required field missing, in the order serde's derive names them.
+    // Inlined always, into the scan's reader too: callgrind counted 110 instructions more per
+    // small invocation when LLVM left it a call.
+    #[inline(always)]
+    pub(crate) fn finish(self) -> Result<User, &'static str> {
+        Ok(User {
+            id: self.id.ok_or("id")?,
+            aud: self.aud.unwrap_or_default(),
+            role: self.role.unwrap_or_default(),
+            email: self.email.ok_or("email")?,
+            app_metadata: self.app_metadata.ok_or("app_metadata")?,
+            user_metadata: self.user_metadata.ok_or("user_metadata")?,
+            created_at: self.created_at.ok_or("created_at")?,
+            updated_at: self.updated_at.ok_or("updated_at")?,
+            // `null` for an optional field is the same as its absence.
+            confirmed_at: self.confirmed_at.flatten(),
+            invited_at: self.invited_at.flatten(),
+            confirmation_sent_at: self.confirmation_sent_at.flatten(),
+            recovery_sent_at: self.recovery_sent_at.flatten(),
+            new_email: self.new_email.flatten(),
+            email_change_sent_at: self.email_change_sent_at.flatten(),
+            last_sign_in_at: self.last_sign_in_at.flatten(),
+            other: self.other,
+        })
+    }
+}
+
 struct UserVisitor {
     /// Whether `user_metadata` is kept as text.
     received: bool,
@@ -113,90 +163,60 @@ impl<'de> Visitor<'de> for UserVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-        let mut id = None;
-        let mut aud = None;
-        let mut role = None;
-        let mut email = None;
-        let mut app_metadata = None;
-        let mut user_metadata = None;
-        let mut created_at: Option<Timestamp> = None;
-        let mut updated_at: Option<Timestamp> = None;
-        let mut confirmed_at: Option<Option<Timestamp>> = None;
-        let mut invited_at: Option<Option<Timestamp>> = None;
-        let mut confirmation_sent_at: Option<Option<Timestamp>> = None;
-        let mut recovery_sent_at: Option<Option<Timestamp>> = None;
-        let mut new_email = None;
-        let mut email_change_sent_at: Option<Option<Timestamp>> = None;
-        let mut last_sign_in_at: Option<Option<Timestamp>> = None;
-        let mut other = Map::new();
+        let mut f = UserFields::default();
+        // A timestamp through the short path of `Timestamp`, not chrono's own deserializer.
+        let time = |t: Timestamp| t.0;
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             match &*key {
-                "id" => once(&mut id, "id", || map.next_value())?,
-                "aud" => once(&mut aud, "aud", || map.next_value())?,
-                "role" => once(&mut role, "role", || map.next_value())?,
-                "email" => once(&mut email, "email", || map.next_value())?,
-                "app_metadata" => once(&mut app_metadata, "app_metadata", || map.next_value())?,
+                "id" => once(&mut f.id, "id", || map.next_value())?,
+                "aud" => once(&mut f.aud, "aud", || map.next_value())?,
+                "role" => once(&mut f.role, "role", || map.next_value())?,
+                "email" => once(&mut f.email, "email", || map.next_value())?,
+                "app_metadata" => once(&mut f.app_metadata, "app_metadata", || map.next_value())?,
                 "user_metadata" if self.received => {
-                    once(&mut user_metadata, "user_metadata", || {
+                    once(&mut f.user_metadata, "user_metadata", || {
                         map.next_value_seed(ReceivedMetadata)
                     })?
                 }
-                "user_metadata" => once(&mut user_metadata, "user_metadata", || map.next_value())?,
-                "created_at" => once(&mut created_at, "created_at", || map.next_value())?,
-                "updated_at" | "update_at" => {
-                    once(&mut updated_at, "updated_at", || map.next_value())?
+                "user_metadata" => {
+                    once(&mut f.user_metadata, "user_metadata", || map.next_value())?
                 }
-                "confirmed_at" => once(&mut confirmed_at, "confirmed_at", || map.next_value())?,
-                "invited_at" => once(&mut invited_at, "invited_at", || map.next_value())?,
+                "created_at" => once(&mut f.created_at, "created_at", || {
+                    map.next_value().map(time)
+                })?,
+                "updated_at" | "update_at" => once(&mut f.updated_at, "updated_at", || {
+                    map.next_value().map(time)
+                })?,
+                "confirmed_at" => once(&mut f.confirmed_at, "confirmed_at", || {
+                    map.next_value::<Option<_>>().map(|t| t.map(time))
+                })?,
+                "invited_at" => once(&mut f.invited_at, "invited_at", || {
+                    map.next_value::<Option<_>>().map(|t| t.map(time))
+                })?,
                 "confirmation_sent_at" => {
-                    once(&mut confirmation_sent_at, "confirmation_sent_at", || {
-                        map.next_value()
+                    once(&mut f.confirmation_sent_at, "confirmation_sent_at", || {
+                        map.next_value::<Option<_>>().map(|t| t.map(time))
                     })?;
                 }
-                "recovery_sent_at" => {
-                    once(&mut recovery_sent_at, "recovery_sent_at", || {
-                        map.next_value()
-                    })?;
-                }
-                "new_email" => once(&mut new_email, "new_email", || map.next_value())?,
+                "recovery_sent_at" => once(&mut f.recovery_sent_at, "recovery_sent_at", || {
+                    map.next_value::<Option<_>>().map(|t| t.map(time))
+                })?,
+                "new_email" => once(&mut f.new_email, "new_email", || map.next_value())?,
                 "email_change_sent_at" => {
-                    once(&mut email_change_sent_at, "email_change_sent_at", || {
-                        map.next_value()
+                    once(&mut f.email_change_sent_at, "email_change_sent_at", || {
+                        map.next_value::<Option<_>>().map(|t| t.map(time))
                     })?;
                 }
-                "last_sign_in_at" => {
-                    once(&mut last_sign_in_at, "last_sign_in_at", || map.next_value())?
-                }
+                "last_sign_in_at" => once(&mut f.last_sign_in_at, "last_sign_in_at", || {
+                    map.next_value::<Option<_>>().map(|t| t.map(time))
+                })?,
                 _ => {
                     let StrictValue(value) = map.next_value()?;
-                    insert_new(&mut other, key, value)?;
+                    insert_new(&mut f.other, key, value)?;
                 }
             }
         }
-        Ok(User {
-            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-            aud: aud.unwrap_or_default(),
-            role: role.unwrap_or_default(),
-            email: email.ok_or_else(|| de::Error::missing_field("email"))?,
-            app_metadata: app_metadata.ok_or_else(|| de::Error::missing_field("app_metadata"))?,
-            user_metadata: user_metadata
-                .ok_or_else(|| de::Error::missing_field("user_metadata"))?,
-            created_at: created_at
-                .ok_or_else(|| de::Error::missing_field("created_at"))?
-                .0,
-            updated_at: updated_at
-                .ok_or_else(|| de::Error::missing_field("updated_at"))?
-                .0,
-            // `null` for an optional field is the same as its absence.
-            confirmed_at: confirmed_at.flatten().map(|time| time.0),
-            invited_at: invited_at.flatten().map(|time| time.0),
-            confirmation_sent_at: confirmation_sent_at.flatten().map(|time| time.0),
-            recovery_sent_at: recovery_sent_at.flatten().map(|time| time.0),
-            new_email: new_email.flatten(),
-            email_change_sent_at: email_change_sent_at.flatten().map(|time| time.0),
-            last_sign_in_at: last_sign_in_at.flatten().map(|time| time.0),
-            other,
-        })
+        f.finish().map_err(de::Error::missing_field)
     }
 }
 

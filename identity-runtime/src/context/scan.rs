@@ -11,7 +11,7 @@
 
 use serde_json::Map;
 
-use super::{AdminToken, Claims, ClientContext, IdentityEndpoint};
+use super::{AdminToken, Claims, ClaimsFields, ClientContext, IdentityEndpoint};
 use crate::metadata::AppMetadata;
 use crate::scanner::{Scanner, once};
 use crate::user_metadata::UserMetadata;
@@ -49,31 +49,17 @@ fn endpoint(s: &mut Scanner<'_>) -> Option<IdentityEndpoint> {
 }
 
 fn claims(s: &mut Scanner<'_>) -> Option<Claims> {
-    let mut sub = None;
-    let mut email = None;
-    let mut exp = None;
-    let mut aud = None;
-    let mut app_metadata = None;
-    let mut user_metadata = None;
-    let mut other = Map::new();
+    let mut f = ClaimsFields::default();
     s.object(|s, key| match &*key {
-        "sub" => once(&mut sub, s.owned()?),
-        "email" => once(&mut email, s.nullable(Scanner::owned)?),
-        "exp" => once(&mut exp, s.nullable(integer)?),
-        "aud" => once(&mut aud, s.nullable(Scanner::owned)?),
-        "app_metadata" => once(&mut app_metadata, s.nullable(AppMetadata::scan)?),
-        "user_metadata" => once(&mut user_metadata, s.nullable(user_metadata_object)?),
-        _ => s.insert_new(&mut other, key, 3),
+        "sub" => once(&mut f.sub, s.owned()?),
+        "email" => once(&mut f.email, s.nullable(Scanner::owned)?),
+        "exp" => once(&mut f.exp, s.nullable(integer)?),
+        "aud" => once(&mut f.aud, s.nullable(Scanner::owned)?),
+        "app_metadata" => once(&mut f.app_metadata, s.nullable(AppMetadata::scan)?),
+        "user_metadata" => once(&mut f.user_metadata, s.nullable(user_metadata_object)?),
+        _ => s.insert_new(&mut f.other, key, 3),
     })?;
-    Some(Claims {
-        sub: sub?,
-        email: email.flatten(),
-        exp: exp.flatten(),
-        aud: aud.flatten(),
-        app_metadata: app_metadata.flatten(),
-        user_metadata: user_metadata.flatten(),
-        other,
-    })
+    f.finish().ok()
 }
 
 /// The claims' `user_metadata`: `{}` as it usually comes, anything else read by serde_json.

@@ -12,13 +12,12 @@
 //! target check that whenever this reader answers, serde_json answers the same.
 
 use chrono::{DateTime, Utc};
-use serde_json::Map;
 use uuid::Uuid;
 
 use super::{EventKind, IdentityEvent};
 use crate::metadata::AppMetadata;
 use crate::scanner::{Scanner, once};
-use crate::user::User;
+use crate::user::{User, UserFields};
 use crate::user_metadata::UserMetadata;
 
 /// Reads the payload as serde_json's reading of it would, or `None` when serde_json must.
@@ -65,59 +64,26 @@ fn timestamp<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<Da
 }
 
 fn user<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<User> {
-    let mut id = None;
-    let mut aud = None;
-    let mut role = None;
-    let mut email = None;
-    let mut app_metadata = None;
-    let mut user_metadata = None;
-    let mut created_at = None;
-    let mut updated_at = None;
-    let mut confirmed_at = None;
-    let mut invited_at = None;
-    let mut confirmation_sent_at = None;
-    let mut recovery_sent_at = None;
-    let mut new_email = None;
-    let mut email_change_sent_at = None;
-    let mut last_sign_in_at = None;
-    let mut other = Map::new();
+    let mut f = UserFields::default();
     s.object(|s, key| match &*key {
-        "id" => once(&mut id, uuid(s)?),
-        "aud" => once(&mut aud, s.owned()?),
-        "role" => once(&mut role, s.owned()?),
-        "email" => once(&mut email, s.owned()?),
-        "app_metadata" => once(&mut app_metadata, AppMetadata::scan(s)?),
-        "user_metadata" => once(&mut user_metadata, received_metadata(s)?),
-        "created_at" => once(&mut created_at, timestamp(s)?),
-        "updated_at" | "update_at" => once(&mut updated_at, timestamp(s)?),
-        "confirmed_at" => once(&mut confirmed_at, s.nullable(timestamp)?),
-        "invited_at" => once(&mut invited_at, s.nullable(timestamp)?),
-        "confirmation_sent_at" => once(&mut confirmation_sent_at, s.nullable(timestamp)?),
-        "recovery_sent_at" => once(&mut recovery_sent_at, s.nullable(timestamp)?),
-        "new_email" => once(&mut new_email, s.nullable(Scanner::owned)?),
-        "email_change_sent_at" => once(&mut email_change_sent_at, s.nullable(timestamp)?),
-        "last_sign_in_at" => once(&mut last_sign_in_at, s.nullable(timestamp)?),
-        _ => s.insert_new(&mut other, key, 2),
+        "id" => once(&mut f.id, uuid(s)?),
+        "aud" => once(&mut f.aud, s.owned()?),
+        "role" => once(&mut f.role, s.owned()?),
+        "email" => once(&mut f.email, s.owned()?),
+        "app_metadata" => once(&mut f.app_metadata, AppMetadata::scan(s)?),
+        "user_metadata" => once(&mut f.user_metadata, received_metadata(s)?),
+        "created_at" => once(&mut f.created_at, timestamp(s)?),
+        "updated_at" | "update_at" => once(&mut f.updated_at, timestamp(s)?),
+        "confirmed_at" => once(&mut f.confirmed_at, s.nullable(timestamp)?),
+        "invited_at" => once(&mut f.invited_at, s.nullable(timestamp)?),
+        "confirmation_sent_at" => once(&mut f.confirmation_sent_at, s.nullable(timestamp)?),
+        "recovery_sent_at" => once(&mut f.recovery_sent_at, s.nullable(timestamp)?),
+        "new_email" => once(&mut f.new_email, s.nullable(Scanner::owned)?),
+        "email_change_sent_at" => once(&mut f.email_change_sent_at, s.nullable(timestamp)?),
+        "last_sign_in_at" => once(&mut f.last_sign_in_at, s.nullable(timestamp)?),
+        _ => s.insert_new(&mut f.other, key, 2),
     })?;
-    Some(User {
-        id: id?,
-        aud: aud.unwrap_or_default(),
-        role: role.unwrap_or_default(),
-        email: email?,
-        app_metadata: app_metadata?,
-        user_metadata: user_metadata?,
-        created_at: created_at?,
-        updated_at: updated_at?,
-        // `null` for an optional field is the same as its absence.
-        confirmed_at: confirmed_at.flatten(),
-        invited_at: invited_at.flatten(),
-        confirmation_sent_at: confirmation_sent_at.flatten(),
-        recovery_sent_at: recovery_sent_at.flatten(),
-        new_email: new_email.flatten(),
-        email_change_sent_at: email_change_sent_at.flatten(),
-        last_sign_in_at: last_sign_in_at.flatten(),
-        other,
-    })
+    f.finish().ok()
 }
 
 /// `user_metadata`, an object checked whole and kept as its text until a handler reads it.
