@@ -362,10 +362,7 @@ impl IdentityFunction {
             }
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
-                log::line(
-                    self.name,
-                    format_args!("denied ({status}): {}", deny.reason()),
-                );
+                log::denied(self.name, status, deny.reason());
                 let body = ErrorBody {
                     error: "denied",
                     message: deny.reason(),
