@@ -292,7 +292,8 @@ pub(crate) fn function(decision: &str) -> &'static IdentityFunction {
     }
 }
 
-/// One invocation as the Lambda runtime runs it: polled inside an already running runtime, not
+/// One invocation as the Lambda runtime runs it: the answer the runner hands `lambda_runtime`,
+/// serialized as `lambda_runtime` serializes it, polled inside an already running runtime, not
 /// with a `block_on` of its own per invocation (which costs more than some whole invocations).
 /// The caller holds the runtime's context (`Runtime::enter`); a future that waits is finished
 /// with `block_on`.
@@ -302,7 +303,7 @@ pub(crate) fn framework(
     event: &[u8],
     netlify: &str,
 ) -> Vec<u8> {
-    let mut invocation = std::pin::pin!(function.invoke_with_client_context(event, Some(netlify)));
+    let mut invocation = std::pin::pin!(function.invoke_for_runtime(event, Some(netlify)));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     let response = match invocation.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(response) => response,

@@ -18,7 +18,7 @@ use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
 use crate::outcome::Outcome;
-use crate::response::Response;
+use crate::response::{Response, RuntimeAnswer};
 use crate::setup::{AnyState, SetupFuture};
 use crate::signature::{SECRET_ENV, Verification};
 
@@ -187,6 +187,18 @@ impl IdentityFunction {
             return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
         }
         self.respond(outcome)
+    }
+
+    /// [`invoke_with_client_context`](Self::invoke_with_client_context) as the Lambda runner
+    /// calls it: the answer as `lambda_runtime` is handed it, to serialize with serde_json. For
+    /// the runner, and for the benchmarks, which measure the path a deployed function runs.
+    #[doc(hidden)]
+    pub async fn invoke_for_runtime(
+        &'static self,
+        event: &[u8],
+        netlify: Option<&str>,
+    ) -> RuntimeAnswer {
+        RuntimeAnswer::from(self.invoke_with_client_context(event, netlify).await)
     }
 
     /// Calls an `async fn` handler: most answer on their first poll and need no timer; one that

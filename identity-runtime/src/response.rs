@@ -1,8 +1,10 @@
 //! The answer Netlify relays to GoTrue.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// The answer of one invocation, in the Lambda proxy shape
 /// `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`.
@@ -67,5 +69,85 @@ impl Response {
     /// The body parsed as JSON; `None` for an empty body.
     pub fn body_json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.body).ok()
+    }
+
+    fn is_no_content(&self) -> bool {
+        self.status_code == 204
+            && self.headers.is_empty()
+            && self.multi_value_headers.is_empty()
+            && self.body.is_empty()
+            && !self.is_base64_encoded
+    }
+}
+
+/// The answer as a deployed function hands it to `lambda_runtime`, which serializes it with
+/// serde_json and posts it to the Runtime API: exactly the JSON serde_json makes of the
+/// [`Response`]. Most answers are the same 204, whose JSON is written once per process rather
+/// than serialized on every invocation (the serialization was 5% of a typical allow's
+/// instructions).
+///
+/// Its `Serialize` is for serde_json only: the 204 is a serde_json `RawValue`, which another
+/// serializer writes as a struct of its own. Use [`Response`] for anything else.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RuntimeAnswer(Wire);
+
+#[derive(Debug)]
+enum Wire {
+    NoContent(&'static RawValue),
+    Response(Response),
+}
+
+impl From<Response> for RuntimeAnswer {
+    fn from(response: Response) -> RuntimeAnswer {
+        static NO_CONTENT: LazyLock<Option<Box<RawValue>>> = LazyLock::new(|| {
+            serde_json::to_string(&Response::no_content())
+                .ok()
+                .and_then(|json| RawValue::from_string(json).ok())
+        });
+        match &*NO_CONTENT {
+            Some(json) if response.is_no_content() => RuntimeAnswer(Wire::NoContent(json)),
+            // A 204's JSON that could not be made is serialized as any other answer.
+            _ => RuntimeAnswer(Wire::Response(response)),
+        }
+    }
+}
+
+impl Serialize for RuntimeAnswer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Wire::NoContent(json) => json.serialize(serializer),
+            Wire::Response(response) => response.serialize(serializer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runtime_answer_is_serde_jsons_serialization_of_the_response() {
+        let answers = [
+            Response::no_content(),
+            Response::json(200, r#"{"app_metadata":{"roles":["a\"b"]}}"#.to_owned()),
+            Response::json(403, r#"{"error":"denied","message":"no"}"#.to_owned()),
+            // Not the 204 of no content, for all its status.
+            Response {
+                body: "x".to_owned(),
+                ..Response::no_content()
+            },
+        ];
+        for response in answers {
+            let expected = serde_json::to_string(&response).unwrap();
+            let answer = RuntimeAnswer::from(response.clone());
+            assert_eq!(
+                matches!(answer.0, Wire::NoContent(_)),
+                response == Response::no_content(),
+                "{expected}"
+            );
+            assert_eq!(serde_json::to_string(&answer).unwrap(), expected);
+            assert_eq!(serde_json::to_vec(&answer).unwrap(), expected.as_bytes());
+        }
     }
 }

@@ -65,10 +65,10 @@ async fn serve_loop(function: &'static IdentityFunction) -> ExitCode {
                 .as_ref()
                 .and_then(|context| context.custom.get("netlify"))
                 .map(String::as_str);
-            let response = function
-                .invoke_with_client_context(event.payload.get().as_bytes(), netlify)
+            let answer = function
+                .invoke_for_runtime(event.payload.get().as_bytes(), netlify)
                 .await;
-            Ok::<_, Infallible>(response)
+            Ok::<_, Infallible>(answer)
         });
         // `lambda_runtime` ends its loop on an invocation it cannot read (a malformed client
         // context header, say). That invocation is lost; the next one must still be served.
