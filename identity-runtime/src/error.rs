@@ -1,7 +1,6 @@
 //! Errors in what the platform sent: each answers with a defined status and a JSON body that
 //! names what was wrong.
 
-use serde::Serialize;
 
 use crate::event::EventKind;
 
@@ -89,7 +88,7 @@ impl InvocationError {
 }
 
 /// The JSON body of every non-success answer, `{"error": …, "message": …}`.
-#[cfg_attr(test, derive(Serialize))]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub(crate) struct ErrorBody<'a> {
     pub(crate) error: &'a str,
     pub(crate) message: &'a str,
