@@ -75,6 +75,18 @@ for group in ["allow", "change", "deny"]:
 
 print("\nTargets: framework / floor at most 1.10x; node / framework at least 3x.\n")
 
+print("### Denials with the same work on both sides\n")
+print("The framework writes one log line to stderr for every denial (GoTrue shows the user its own")
+print("422, so the function's log is the one record of why); the seed docs' handler writes none. Here")
+print("node's handler also writes that line (`console.error`, to a file as the Rust side's stderr is).\n")
+print("| case | framework | node, writing the line | node / framework |")
+print("|---|---|---|---|")
+for size in ["small", "typical", "large"]:
+    ours = median_ns("deny", "framework", size)
+    js = node[f"deny-{size}-logged"]["median_ns"]
+    print(f"| deny-{size} | {fmt_us(ours)} | {fmt_us(js)} | {js / ours:.2f}x |")
+print()
+
 rust = next(r for r in cold if r["command"] == "rust")
 js = next(r for r in cold if r["command"] == "node")
 print("## Whole process: one cold invocation\n")

@@ -10,11 +10,19 @@ const quick = process.env.QUICK === '1';
 const samples = quick ? 20 : 60;
 const contextHeader = JSON.stringify({ custom: { netlify: readFileSync(join(dir, 'client-context.txt'), 'utf-8') } });
 
-const results = {};
+// Each event with the decision its name starts with; a denial also as `<name>-logged`, writing
+// the framework's log line to stderr as the Rust side does.
+const cases = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   const name = file.replace(/\.json$/, '');
   const decision = name.split('-')[0];
   const eventText = readFileSync(join(dir, file), 'utf-8');
+  cases.push({ name, decision, eventText });
+  if (decision === 'deny') cases.push({ name: `${name}-logged`, decision: 'deny-logged', eventText });
+}
+
+const results = {};
+for (const { name, decision, eventText } of cases) {
   // Iterations per sample: enough for about 20 ms.
   let iterations = 1;
   for (;;) {
