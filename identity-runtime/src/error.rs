@@ -1,7 +1,6 @@
 //! Errors in what the platform sent: each answers with a defined status and a JSON body that
 //! names what was wrong.
 
-
 use crate::event::EventKind;
 
 /// Something wrong with an invocation's input. The handler does not run; the answer is
