@@ -122,6 +122,31 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
     let (_, body) = answer(api.next_posted(WAIT).expect("an answer"), "none");
     assert_eq!(body["app_metadata"]["context"], "none");
 
+    // No change: the 204 is posted as serde_json serializes the answer, whose JSON the runner
+    // writes once per process.
+    api.push(invocation(
+        "unchanged",
+        event("unchanged@example.com", None),
+        None,
+    ));
+    let Some(Posted::Response { id, body }) = api.next_posted(WAIT) else {
+        panic!("expected a response for unchanged");
+    };
+    assert_eq!(id, "unchanged");
+    assert_eq!(
+        body,
+        r#"{"statusCode":204,"headers":{},"multiValueHeaders":{},"body":"","isBase64Encoded":false}"#
+    );
+    api.push(invocation(
+        "unchanged-again",
+        event("unchanged@example.com", None),
+        None,
+    ));
+    assert_eq!(
+        answer(api.next_posted(WAIT).expect("an answer"), "unchanged-again"),
+        (204, Value::Null)
+    );
+
     // A panicking invocation is answered 500, and the next one is served by the same process.
     api.push(invocation("panic", event("panic@example.com", None), None));
     let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "panic");

@@ -1,5 +1,5 @@
 //! A login function for the Lambda Runtime API test: it reports which client context reached
-//! it, and panics for `panic@…` users.
+//! it, answers 204 for `unchanged@…` users and panics for `panic@…` users.
 
 use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
 
@@ -10,6 +10,10 @@ fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
         "the probe was asked to panic"
     );
     let change = user.change();
+    if user.email.starts_with("unchanged@") {
+        // An unedited change: answered 204, no change.
+        return change;
+    }
     match context {
         None => change.set_app("context", "none"),
         Some(context) => {
