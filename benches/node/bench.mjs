@@ -1,6 +1,6 @@
 // Times the JavaScript handler on the same events as the Rust benchmark, inside node with its
 // own high-resolution clock: a warm-up, then samples of many iterations; prints the median
-// nanoseconds per invocation of each case as JSON.
+// nanoseconds per invocation of each case as JSON. Usage: bench.mjs <events dir> [case].
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { invoke } from './handler.mjs';
@@ -21,8 +21,11 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
   if (decision === 'deny') cases.push({ name: `${name}-logged`, decision: 'deny-logged', eventText });
 }
 
+// A case's name as the second argument times that case alone (with its `-logged` variant).
+const only = process.argv[3];
 const results = {};
 for (const { name, decision, eventText } of cases) {
+  if (only !== undefined && name !== only && name !== `${only}-logged`) continue;
   // Iterations per sample: enough for about 20 ms.
   let iterations = 1;
   for (;;) {

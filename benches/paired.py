@@ -1,0 +1,59 @@
+"""Times the framework and node on each case side by side, several rounds, for the ratio of the
+two: on a shared machine the speed moves by a third between minutes, and the full criterion run
+and node's run are minutes apart. Each round runs, for every case, a short criterion run of the
+framework alone and then node on the same event; the ratio of that pair is the round's. Prints
+JSON {case: {"framework_ns": [...], "node_ns": [...], "ratios": [...]}}, one entry a round;
+denials are also timed with node writing the framework's log line (`<case>-logged`).
+
+Usage: python3 benches/paired.py <invocation bench binary> <events dir> <out dir> [rounds]
+"""
+import json
+import os
+import subprocess
+import sys
+
+binary, events, out = sys.argv[1], sys.argv[2], sys.argv[3]
+rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+here = os.path.dirname(os.path.abspath(__file__))
+os.makedirs(out, exist_ok=True)
+log = os.path.join(out, "paired.stderr")
+cases = [(d, s) for d in ("allow", "change", "deny") for s in ("small", "typical", "large")]
+
+
+def framework_ns(round_dir, decision, size):
+    # Criterion's own directory for these runs, so that the full run's estimates stay.
+    env = dict(os.environ, CRITERION_HOME=round_dir)
+    with open(log, "a") as stderr:
+        subprocess.run(
+            [binary, "--bench", "--warm-up-time", "1", "--measurement-time", "2", "--noplot",
+             f"^{decision}/framework/{size}$"],
+            env=env, stdout=subprocess.DEVNULL, stderr=stderr, check=True,
+        )
+    path = os.path.join(round_dir, decision, "framework", size, "new", "estimates.json")
+    with open(path) as f:
+        return json.load(f)["median"]["point_estimate"]
+
+
+def node_ns(name):
+    env = dict(os.environ, QUICK="1")
+    with open(log, "a") as stderr:
+        result = subprocess.run(
+            ["node", os.path.join(here, "node", "bench.mjs"), events, name],
+            env=env, stdout=subprocess.PIPE, stderr=stderr, check=True,
+            text=True,
+        )
+    return {case: r["median_ns"] for case, r in json.loads(result.stdout).items()}
+
+
+results = {}
+for r in range(rounds):
+    round_dir = os.path.join(out, "paired", f"round-{r}")
+    for decision, size in cases:
+        name = f"{decision}-{size}"
+        ours = framework_ns(round_dir, decision, size)
+        for case, theirs in node_ns(name).items():
+            entry = results.setdefault(case, {"framework_ns": [], "node_ns": [], "ratios": []})
+            entry["framework_ns"].append(ours)
+            entry["node_ns"].append(theirs)
+            entry["ratios"].append(theirs / ours)
+print(json.dumps(results))
