@@ -4,7 +4,8 @@ Prints JSON; `benches/run` calls it.
 
 Both crates share the workspace's target directory, so dependencies are built once; each
 measurement is hyperfine's median of rebuilding the crate alone after touching its source,
-with incremental compilation off so that every run compiles the whole crate."""
+with incremental compilation off so that every run compiles the whole crate, in rounds that time
+both crates each."""
 import json
 import os
 import re
@@ -64,7 +65,7 @@ def expansions(crate):
     return ["\n".join(blocks[i]) for i in range(FUNCTIONS)]
 
 
-def median_seconds(crate, label, prepare):
+def median_seconds(crate, label, prepare, runs):
     out = os.path.join(work, f"{label}.json")
     env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0")
     subprocess.run(["cargo", "build", "--quiet", "--offline"], cwd=crate, env=env, check=True)
@@ -78,10 +79,29 @@ def median_seconds(crate, label, prepare):
 annotated = make("compile_annotated",
                  ["#[identity_event(signup)]\n    " + HANDLER.format(i=i) for i in range(FUNCTIONS)])
 handwritten = make("compile_handwritten", expansions(annotated))
+# In rounds, the two crates one after the other in each: this shared machine's speed moves
+# between minutes, and the two crates timed minutes apart once differed by more than the macro
+# costs. The difference is taken within each round.
+ROUNDS = 5
+per_round = str(max(int(runs) // ROUNDS, 3))
+annotated_s, handwritten_s = [], []
+for r in range(ROUNDS):
+    annotated_s.append(median_seconds(annotated, f"annotated-{r}", f"touch {annotated}/src/lib.rs", per_round))
+    handwritten_s.append(median_seconds(handwritten, f"handwritten-{r}", f"touch {handwritten}/src/lib.rs", per_round))
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 result = {
     "functions": FUNCTIONS,
-    "annotated_s": median_seconds(annotated, "annotated", f"touch {annotated}/src/lib.rs"),
-    "handwritten_s": median_seconds(handwritten, "handwritten", f"touch {handwritten}/src/lib.rs"),
+    "rounds": ROUNDS,
+    "annotated_s": median(annotated_s),
+    "handwritten_s": median(handwritten_s),
+    "added_per_function_s": [(a - h) / FUNCTIONS for a, h in zip(annotated_s, handwritten_s)],
 }
 env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0")
 subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "1", "--runs", runs,

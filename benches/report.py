@@ -111,15 +111,19 @@ n = compile_times["functions"]
 print("\n## Compile time\n")
 print(f"A library crate of {n} annotated functions against the same crate with the macro's expansion")
 print("written out, as the macro prints it (`benches/compile_time.py`), each rebuilt alone with its dependencies built and")
-print("incremental compilation off (hyperfine medians, dev profile); and the macro crate's own build")
-print("with syn and quote already built.\n")
+print("incremental compilation off (hyperfine medians, dev profile), the two crates one after the")
+print(f"other in each of {compile_times['rounds']} rounds (their rows: the median of the rounds' medians); and the macro")
+print("crate's own build with syn and quote already built.\n")
 print("| | median |")
 print("|---|---|")
 print(f"| {n} annotated functions | {compile_times['annotated_s'] * 1000:.0f} ms |")
 print(f"| the same, expansion written out | {compile_times['handwritten_s'] * 1000:.0f} ms |")
 print(f"| the macro crate | {compile_times['macro_crate_s'] * 1000:.0f} ms |")
-per = (compile_times["annotated_s"] - compile_times["handwritten_s"]) / n * 1000
-print(f"\nWhat the macro adds per function: {per:+.2f} ms (the difference of two medians; a few ms of it is noise).")
+added = sorted(x * 1000 for x in compile_times["added_per_function_s"])
+print(f"\nWhat the macro adds per function: {median(added):+.2f} ms, the median of {compile_times['rounds']} rounds, each timing")
+spans_zero = added[0] < 0 < added[-1]
+print(f"both crates one after the other (range {added[0]:+.2f} to {added[-1]:+.2f} ms)"
+      + (": the rounds disagree in sign, so it is less than this machine resolves." if spans_zero else "."))
 notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "NOTES.md")
 if os.path.exists(notes):
     print()
