@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from statistics import median
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 target = sys.argv[1]
@@ -88,12 +89,6 @@ annotated_s, handwritten_s = [], []
 for r in range(ROUNDS):
     annotated_s.append(median_seconds(annotated, f"annotated-{r}", f"touch {annotated}/src/lib.rs", per_round))
     handwritten_s.append(median_seconds(handwritten, f"handwritten-{r}", f"touch {handwritten}/src/lib.rs", per_round))
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 result = {

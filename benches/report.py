@@ -4,6 +4,7 @@ import os
 import platform
 import subprocess
 import sys
+from statistics import median
 
 target = sys.argv[1]
 results = os.path.join(target, "bench-results")
@@ -26,12 +27,6 @@ def run(*cmd):
         return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         return "?"
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def fmt_us(ns):
