@@ -59,8 +59,11 @@ fn invocation(id: &str, event: String, client_context: Option<String>) -> Invoca
 
 /// The Lambda proxy answer the function posted, as (status, body JSON).
 fn answer(posted: Posted, expected_id: &str) -> (u64, Value) {
-    let Posted::Response { id, body } = posted else {
-        panic!("expected a response for {expected_id}, got {posted:?}");
+    let (id, body) = match posted {
+        Posted::Response { id, body } => (id, body),
+        Posted::Error { id, body } => {
+            panic!("expected a response for {expected_id}: {id} failed, {body}")
+        }
     };
     assert_eq!(id, expected_id);
     let response: Value = serde_json::from_str(&body).unwrap();
@@ -189,48 +192,133 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
 }
 
 #[test]
-fn an_unreadable_client_context_header_loses_one_invocation_not_the_process() {
+fn an_unreadable_client_context_header_is_a_400_naming_it() {
     let api = RuntimeApi::start();
     let _probe = start_probe(&api);
-    // lambda_runtime cannot build the invocation's context from this header and ends its
-    // loop; the runtime starts a new one.
+    for (id, header) in [
+        ("not-json", "not json"),
+        ("not-an-object", "[1]"),
+        ("netlify-not-a-string", r#"{"custom":{"netlify":7}}"#),
+    ] {
+        api.push(invocation(
+            id,
+            event("ada@example.com", None),
+            Some(header.into()),
+        ));
+        let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), id);
+        assert_eq!(status, 400, "{header}");
+        assert_eq!(body["error"], "invalid_client_context", "{header}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("`Lambda-Runtime-Client-Context` header"),
+            "{message}"
+        );
+    }
+    // A header without `custom.netlify` is no context there: `requestContext` is read.
+    let local = testing::encode_client_context("https://local/.netlify/identity", "secret", None);
     api.push(invocation(
-        "unreadable",
-        event("ada@example.com", None),
-        Some("not json".into()),
+        "no-netlify",
+        event(
+            "ada@example.com",
+            Some(json!({"custom": {"netlify": local}})),
+        ),
+        Some(r#"{"custom":{},"client":{"app_title":"x"}}"#.into()),
     ));
-    api.push(invocation("next", event("ada@example.com", None), None));
-    let mut answered = Vec::new();
-    while let Some(posted) = api.next_posted(Duration::from_secs(20)) {
-        let done = matches!(&posted, Posted::Response { id, .. } if id == "next");
-        answered.push(posted);
-        if done {
-            break;
-        }
-    }
-    let last = answered.pop().expect("the next invocation was answered");
-    assert_eq!(answer(last, "next").0, 200);
-    // Whatever happened to the unreadable one, it was never answered as a success, and no
-    // other invocation was failed.
-    for posted in answered {
-        match posted {
-            Posted::Response { id, body } => assert_ne!(id, "unreadable", "answered {body}"),
-            Posted::Error { id, body } => assert_eq!(id, "unreadable", "failed {body}"),
-        }
-    }
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "no-netlify");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["app_metadata"]["context_url"],
+        "https://local/.netlify/identity"
+    );
 }
 
 #[test]
-fn an_incomplete_lambda_environment_is_a_clear_error() {
+fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged() {
+    let api = RuntimeApi::start();
+    let log = tempfile_path("lambda-probe-stderr");
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("start the probe binary");
+    let _probe = Probe(child);
+    api.push(invocation("change", event("ada@example.com", None), None));
+    api.push(invocation("panic", event("panic@example.com", None), None));
+    for id in ["change", "panic"] {
+        let Some(Posted::Response {
+            id: posted_id,
+            body,
+        }) = api.next_posted(WAIT)
+        else {
+            panic!("expected a response for {id}");
+        };
+        assert_eq!(posted_id, id);
+        let posted: Value = serde_json::from_str(&body).unwrap();
+        let status = posted["statusCode"].as_u64().unwrap();
+        let expected = identity_runtime::Response {
+            status_code: u16::try_from(status).unwrap(),
+            headers: [("content-type".to_owned(), "application/json".to_owned())].into(),
+            multi_value_headers: Default::default(),
+            body: posted["body"].as_str().unwrap().to_owned(),
+            is_base64_encoded: false,
+        };
+        assert_eq!(body, serde_json::to_string(&expected).unwrap());
+    }
+    // The fault's line is written once its answer is posted; give the write a moment.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let logged = std::fs::read_to_string(&log).unwrap_or_default();
+        if logged.contains("[identity-login] fault (500): the handler panicked") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn tempfile_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("{name}-{}", std::process::id()))
+}
+
+#[test]
+fn a_malformed_runtime_api_address_is_a_clear_error() {
     let output = Command::new(env!("CARGO_BIN_EXE_lambda-probe"))
-        .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
-        .env_remove("AWS_LAMBDA_FUNCTION_NAME")
-        .env_remove("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-        .env_remove("AWS_LAMBDA_FUNCTION_VERSION")
+        .env("AWS_LAMBDA_RUNTIME_API", "not an address")
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("AWS_LAMBDA_FUNCTION_NAME"), "{stderr}");
+    assert!(
+        stderr.contains("AWS_LAMBDA_RUNTIME_API is not a host and port"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_runtime_api_ends_the_process_after_a_few_tries() {
+    // Nothing listens on a port just released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let output = Command::new(env!("CARGO_BIN_EXE_lambda-probe"))
+        .env("AWS_LAMBDA_RUNTIME_API", format!("127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr
+            .matches("cannot fetch the next invocation from the Runtime API")
+            .count(),
+        5,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("giving up after 5 failures in a row"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

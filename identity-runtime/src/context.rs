@@ -202,14 +202,22 @@ impl ClientContext {
     }
 
     /// Reads the context from where it arrives: the production Lambda client context first
-    /// (`lambda_netlify`, the `custom.netlify` value), else the event's `requestContext` as
-    /// Netlify's local tooling sends it. `Ok(None)` when neither carries one.
+    /// (its `custom.netlify` value), else the event's `requestContext` as Netlify's local
+    /// tooling sends it. `Ok(None)` when neither carries one.
     pub(crate) fn locate(
-        lambda_netlify: Option<&str>,
+        lambda: LambdaContext<'_>,
         request_context: Option<&str>,
     ) -> Result<Option<ClientContext>, InvocationError> {
-        if let Some(netlify) = lambda_netlify {
-            return ClientContext::from_base64(netlify).map(Some);
+        match lambda {
+            LambdaContext::Netlify(netlify) => {
+                return ClientContext::from_base64(netlify).map(Some);
+            }
+            LambdaContext::Header(header) => {
+                if let Some(netlify) = header_netlify(header)? {
+                    return ClientContext::from_base64(&netlify).map(Some);
+                }
+            }
+            LambdaContext::Absent => {}
         }
         let Some(raw) = request_context else {
             return Ok(None);
@@ -284,6 +292,51 @@ impl<'de> Deserialize<'de> for IdentityEndpoint {
     }
 }
 
+/// Where an invocation's Lambda client context is, as the runner or a caller hands it over.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LambdaContext<'e> {
+    /// None came beside the event: read the event's `requestContext`.
+    Absent,
+    /// The `custom.netlify` value itself.
+    Netlify(&'e str),
+    /// The `Lambda-Runtime-Client-Context` header as the Runtime API hands it over, read only
+    /// when a handler asks for the context.
+    Header(&'e [u8]),
+}
+
+/// The `Lambda-Runtime-Client-Context` header: JSON `{"custom": {"netlify": "<base64>"}, …}`;
+/// other keys (the mobile SDKs' `client` and `env`) are ignored.
+#[derive(Deserialize)]
+struct LambdaHeader<'a> {
+    #[serde(default, borrow)]
+    custom: Option<LambdaCustom<'a>>,
+}
+
+#[derive(Deserialize)]
+struct LambdaCustom<'a> {
+    #[serde(default, borrow)]
+    netlify: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The header's `custom.netlify`, if it has one: read by the direct scan, or by serde_json when
+/// the scan is unsure, which then gives the answer or the error.
+fn header_netlify(header: &[u8]) -> Result<Option<std::borrow::Cow<'_, str>>, InvocationError> {
+    utf8(header)
+        .and_then(|text| {
+            scan::header_netlify(text).map_or_else(|| header_netlify_by_serde(text), Ok)
+        })
+        .map_err(|err| {
+            InvocationError::ClientContext(format!(
+                "the `Lambda-Runtime-Client-Context` header is not the expected JSON: {err}"
+            ))
+        })
+}
+
+fn header_netlify_by_serde(text: &str) -> Result<Option<std::borrow::Cow<'_, str>>, String> {
+    let header: LambdaHeader<'_> = parse_json_str(text)?;
+    Ok(header.custom.and_then(|custom| custom.netlify))
+}
+
 /// `requestContext` as Netlify's local tooling fills it; other keys are ignored.
 #[derive(Deserialize)]
 struct LocalContext {
@@ -312,6 +365,62 @@ mod tests {
 
     fn agrees(json: &str) -> bool {
         scan_agrees(json.as_bytes()).unwrap_or_else(|err| panic!("{json}: {err}"))
+    }
+
+    #[test]
+    fn the_header_scan_reads_what_serde_json_reads() {
+        let netlify = r#""eyJpZGVudGl0eSI6e319""#;
+        let values = [
+            netlify,
+            r#""a\/b\u0041""#,
+            "null",
+            "7",
+            "[]",
+            "{}",
+            r#""unterminated"#,
+        ];
+        let mut headers = vec![
+            String::new(),
+            "null".to_owned(),
+            "[]".to_owned(),
+            "{}".to_owned(),
+            r#"{"custom":null}"#.to_owned(),
+            r#"{"custom":{}}"#.to_owned(),
+            r#"{"custom":[]}"#.to_owned(),
+            r#"{"custom":{},"custom":{}}"#.to_owned(),
+            format!(r#"{{"custom":{{"netlify":{netlify},"netlify":{netlify}}}}}"#),
+            format!(r#" {{ "custom" : {{ "netlify" : {netlify} }} }} "#),
+            format!(r#"{{"custom":{{"netlify":{netlify}}}}} x"#),
+            format!(
+                r#"{{"custom":{{"netlify":{netlify}}},"client":{{"app_title":"x"}},"env":{{}}}}"#
+            ),
+            format!(r#"{{"custom":{{"other":[1,{{"a":null}}],"netlify":{netlify}}}}}"#),
+            format!(r#"{{"cust\u006fm":{{"netlify":{netlify}}}}}"#),
+        ];
+        for value in values {
+            headers.push(format!(r#"{{"custom":{{"netlify":{value}}}}}"#));
+            headers.push(format!(r#"{{"custom":{{"netlify":{value},"x":1}}}}"#));
+        }
+        let mut scanned = 0;
+        for header in &headers {
+            // Whatever the scan leaves (serde also reads a struct from an array) serde_json
+            // answers; whatever it answers must be serde_json's answer.
+            if let Some(read) = scan::header_netlify(header) {
+                scanned += 1;
+                assert_eq!(header_netlify_by_serde(header), Ok(read), "{header}");
+            }
+        }
+        assert!(
+            scanned >= 10,
+            "the scan answered {scanned} of {}",
+            headers.len()
+        );
+        // The header Netlify sends is read by the scan.
+        let sent = format!(r#"{{"custom":{{"netlify":{netlify}}}}}"#);
+        assert_eq!(
+            scan::header_netlify(&sent),
+            Some(Some("eyJpZGVudGl0eSI6e319".into()))
+        );
     }
 
     #[test]

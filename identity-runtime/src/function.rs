@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
+use crate::context::LambdaContext;
 use crate::envelope::Envelope;
 use crate::error::{ErrorBody, InvocationError};
 use crate::event::{EventKind, IdentityEvent, ReceivedEvent};
@@ -18,7 +19,7 @@ use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
 use crate::outcome::Outcome;
-use crate::response::{Response, RuntimeAnswer};
+use crate::response::{Answer, Reply, Response};
 use crate::setup::{AnyState, SetupFuture};
 use crate::signature::{SECRET_ENV, Verification};
 
@@ -159,6 +160,29 @@ impl IdentityFunction {
         event: &[u8],
         netlify: Option<&str>,
     ) -> Response {
+        let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
+        let answer = self.answer(event, lambda).await;
+        answer.write_log();
+        answer.into_response()
+    }
+
+    /// One invocation as the Lambda runner serves it: the event as the Runtime API hands it
+    /// over, with its `Lambda-Runtime-Client-Context` header (read only if a handler asks for
+    /// the context). The [`Answer`] is posted, then its log line written. For the runner, and
+    /// for the benchmarks, which measure the path a deployed function runs.
+    #[doc(hidden)]
+    pub async fn answer_lambda(
+        &'static self,
+        event: &[u8],
+        client_context_header: Option<&[u8]>,
+    ) -> Answer {
+        let lambda = client_context_header
+            .filter(|header| !header.is_empty())
+            .map_or(LambdaContext::Absent, LambdaContext::Header);
+        self.answer(event, lambda).await
+    }
+
+    async fn answer(&'static self, event: &[u8], lambda: LambdaContext<'_>) -> Answer {
         let state = match self.state().await {
             Ok(state) => state,
             Err(reason) => return self.respond(Outcome::Fault(reason)),
@@ -168,7 +192,7 @@ impl IdentityFunction {
             // A broken configuration never fails open: it may be the signature check's.
             Err(reason) => return self.fail_closed(&reason),
         };
-        let invocation = match self.parse(event, netlify, state, verification) {
+        let invocation = match self.parse(event, lambda, state, verification) {
             Ok(invocation) => invocation,
             Err(err) => return self.respond(Outcome::Invalid(err)),
         };
@@ -187,18 +211,6 @@ impl IdentityFunction {
             return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
         }
         self.respond(outcome)
-    }
-
-    /// [`invoke_with_client_context`](Self::invoke_with_client_context) as the Lambda runner
-    /// calls it: the answer as `lambda_runtime` is handed it, to serialize with serde_json. For
-    /// the runner, and for the benchmarks, which measure the path a deployed function runs.
-    #[doc(hidden)]
-    pub async fn invoke_for_runtime(
-        &'static self,
-        event: &[u8],
-        netlify: Option<&str>,
-    ) -> RuntimeAnswer {
-        RuntimeAnswer::from(self.invoke_with_client_context(event, netlify).await)
     }
 
     /// Calls an `async fn` handler: most answer on their first poll and need no timer; one that
@@ -228,7 +240,11 @@ impl IdentityFunction {
     pub fn invoke_blocking(&'static self, event: &[u8]) -> Response {
         match crate::runner::runtime() {
             Ok(runtime) => runtime.block_on(self.invoke(event)),
-            Err(err) => self.respond(Outcome::Fault(format!("cannot start a runtime: {err}"))),
+            Err(err) => {
+                let answer = self.respond(Outcome::Fault(format!("cannot start a runtime: {err}")));
+                answer.write_log();
+                answer.into_response()
+            }
         }
     }
 
@@ -311,7 +327,7 @@ impl IdentityFunction {
     fn parse<'e>(
         &self,
         event: &'e [u8],
-        netlify: Option<&'e str>,
+        lambda: LambdaContext<'e>,
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
         verification: &Verification,
     ) -> Result<Invocation<'e>, InvocationError> {
@@ -349,17 +365,18 @@ impl IdentityFunction {
             envelope,
             request: std::cell::OnceCell::new(),
             event: payload,
-            lambda_netlify: netlify,
+            lambda_context: lambda,
             client_context: std::cell::OnceCell::new(),
             state,
             event_key: std::cell::OnceCell::new(),
         })
     }
 
-    /// Turns the decision into the answer, logging denials and faults.
-    pub(crate) fn respond(&self, outcome: Outcome) -> Response {
+    /// Turns the decision into the answer, with the line to log for denials, bad input and
+    /// faults.
+    pub(crate) fn respond(&self, outcome: Outcome) -> Answer {
         match outcome {
-            Outcome::Allow => Response::no_content(),
+            Outcome::Allow => Answer::quiet(Reply::NoContent),
             Outcome::Change(change) => {
                 if let Some(refusal) = change.refusal() {
                     return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
@@ -367,51 +384,66 @@ impl IdentityFunction {
                 if let Some(misuse) = change.misuse() {
                     return self.respond(Outcome::Fault(misuse.to_owned()));
                 }
-                match change.body_text() {
-                    Some(body) => Response::json(200, body),
-                    None => Response::no_content(),
-                }
+                Answer::quiet(match change.body_text() {
+                    Some(body) => Reply::Json { status: 200, body },
+                    None => Reply::NoContent,
+                })
             }
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
-                log::denied(self.name, status, deny.reason());
                 let body = ErrorBody {
                     error: "denied",
                     message: deny.reason(),
                 };
-                Response::json(status, body.to_json())
+                Answer::logged(
+                    Reply::Json {
+                        status,
+                        body: body.to_json(),
+                    },
+                    log::denied_line(self.name, status, deny.reason()),
+                )
             }
             Outcome::Invalid(err) => {
-                log::line(
-                    self.name,
-                    format_args!("rejected ({}): {err}", err.status()),
-                );
                 let message = err.to_string();
                 let body = ErrorBody {
                     error: err.code(),
                     message: &message,
                 };
-                Response::json(err.status(), body.to_json())
+                Answer::logged(
+                    Reply::Json {
+                        status: err.status(),
+                        body: body.to_json(),
+                    },
+                    log::format_line(
+                        self.name,
+                        format_args!("rejected ({}): {message}", err.status()),
+                    ),
+                )
             }
-            Outcome::Fault(reason) if self.faults.is_fail_open() => {
-                log::line(
+            Outcome::Fault(reason) if self.faults.is_fail_open() => Answer::logged(
+                Reply::NoContent,
+                log::format_line(
                     self.name,
                     format_args!("fault, failing open (204, user allowed unchanged): {reason}"),
-                );
-                Response::no_content()
-            }
+                ),
+            ),
             Outcome::Fault(reason) => self.fail_closed(&reason),
         }
     }
 
     /// A fault's 500, logged; also used where failing open is never right.
-    fn fail_closed(&self, reason: &str) -> Response {
-        log::line(self.name, format_args!("fault (500): {reason}"));
+    fn fail_closed(&self, reason: &str) -> Answer {
         let body = ErrorBody {
             error: "fault",
             message: reason,
         };
-        Response::json(500, body.to_json())
+        Answer::logged(
+            Reply::Json {
+                status: 500,
+                body: body.to_json(),
+            },
+            log::format_line(self.name, format_args!("fault (500): {reason}")),
+        )
     }
 }
 

@@ -4,7 +4,7 @@ use std::any::Any;
 use std::cell::OnceCell;
 use std::ops::Deref;
 
-use crate::context::ClientContext;
+use crate::context::{ClientContext, LambdaContext};
 use crate::envelope::Envelope;
 use crate::error::InvocationError;
 use crate::event::IdentityEvent;
@@ -22,7 +22,7 @@ pub struct Invocation<'e> {
     pub(crate) envelope: Envelope<'e>,
     pub(crate) request: OnceCell<Result<Request, InvocationError>>,
     pub(crate) event: Box<IdentityEvent>,
-    pub(crate) lambda_netlify: Option<&'e str>,
+    pub(crate) lambda_context: LambdaContext<'e>,
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
     pub(crate) event_key: OnceCell<EventKey>,
@@ -34,7 +34,7 @@ impl Invocation<'_> {
     fn client_context(&self) -> Result<Option<&ClientContext>, InvocationError> {
         self.client_context
             .get_or_init(|| {
-                ClientContext::locate(self.lambda_netlify, self.envelope.request_context)
+                ClientContext::locate(self.lambda_context, self.envelope.request_context)
             })
             .as_ref()
             .map(Option::as_ref)

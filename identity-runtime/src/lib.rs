@@ -109,7 +109,7 @@ pub mod __private {
     pub use crate::function::{Handler, HandlerFuture, IdentityFunction};
     pub use crate::invocation::{FromInvocation, Invocation, Rejection};
     pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
-    pub use crate::response::RuntimeAnswer;
+    pub use crate::response::Answer;
     pub use crate::setup::{SetupFuture, setup, setup_for_state};
     pub use std::boxed::Box;
     pub use std::option::Option;

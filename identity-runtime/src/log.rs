@@ -7,30 +7,20 @@ use std::fmt;
 use std::io::Write as _;
 
 pub(crate) fn line(function: &str, message: fmt::Arguments<'_>) {
-    write(&format!("[{function}] {message}\n"));
+    write(&format_line(function, message));
+}
+
+/// The line [`line`] writes, to be written later (after the answer is posted).
+pub(crate) fn format_line(function: &str, message: fmt::Arguments<'_>) -> String {
+    format!("[{function}] {message}\n")
 }
 
 /// A denial's line, `[function] denied (status): reason`, put together without the formatting
-/// machinery: it is written on the request's path of every denial, and formatting it was a
+/// machinery: it is made on the request's path of every denial, and formatting it was a
 /// twelfth of a denied invocation's instructions.
-pub(crate) fn denied(function: &str, status: u16, reason: &str) {
-    write(&denied_line(function, status, reason));
-}
-
-fn denied_line(function: &str, status: u16, reason: &str) -> String {
-    let mut digits = [0u8; 5];
-    let mut at = digits.len();
-    let mut rest = status;
-    loop {
-        at -= 1;
-        // A digit, always ASCII.
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let status = std::str::from_utf8(&digits[at..]).unwrap_or_default();
+pub(crate) fn denied_line(function: &str, status: u16, reason: &str) -> String {
+    let mut digits = itoa::Buffer::new();
+    let status = digits.format(status);
     let mut line = String::with_capacity(function.len() + status.len() + reason.len() + 16);
     for piece in ["[", function, "] denied (", status, "): ", reason, "\n"] {
         line.push_str(piece);
@@ -38,7 +28,7 @@ fn denied_line(function: &str, status: u16, reason: &str) -> String {
     line
 }
 
-fn write(line: &str) {
+pub(crate) fn write(line: &str) {
     // One call with the whole line: stderr is unbuffered, and `eprintln!` would make a system
     // call per formatted piece (Lambda also keeps one write as one record).
     let _ = std::io::stderr().lock().write_all(line.as_bytes());

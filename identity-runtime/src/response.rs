@@ -1,10 +1,8 @@
 //! The answer Netlify relays to GoTrue.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
 
 /// The answer of one invocation, in the Lambda proxy shape
 /// `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`.
@@ -70,57 +68,101 @@ impl Response {
     pub fn body_json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.body).ok()
     }
+}
 
-    /// Whether this is [`Response::no_content`]'s answer, field by field (comparing with one
-    /// built for the purpose cost 200 instructions an invocation).
-    fn is_no_content(&self) -> bool {
-        self.status_code == 204
-            && self.headers.is_empty()
-            && self.multi_value_headers.is_empty()
-            && self.body.is_empty()
-            && !self.is_base64_encoded
+/// What the handler's outcome became, before it takes the public [`Response`] shape: a 204, or
+/// a status with a JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reply {
+    NoContent,
+    Json { status: u16, body: String },
+}
+
+impl From<Reply> for Response {
+    fn from(reply: Reply) -> Response {
+        match reply {
+            Reply::NoContent => Response::no_content(),
+            Reply::Json { status, body } => Response::json(status, body),
+        }
     }
 }
 
-/// The answer as a deployed function hands it to `lambda_runtime`, which serializes it with
-/// serde_json and posts it to the Runtime API: exactly the JSON serde_json makes of the
-/// [`Response`]. Most answers are the same 204, whose JSON is written once per process rather
-/// than serialized on every invocation (the serialization was 5% of a typical allow's
-/// instructions).
+/// The 204's Lambda proxy JSON, as serde_json writes [`Response::no_content`] (a test checks).
+const NO_CONTENT_JSON: &[u8] =
+    br#"{"statusCode":204,"headers":{},"multiValueHeaders":{},"body":"","isBase64Encoded":false}"#;
+
+/// One invocation's answer as the Lambda runner posts it, and the log line (a denial, bad input,
+/// a fault) it writes once the answer is posted, so that GoTrue does not wait on the log.
 ///
-/// Its `Serialize` is for serde_json only: the 204 is a serde_json `RawValue`, which another
-/// serializer writes as a struct of its own. Use [`Response`] for anything else.
+/// [`IdentityFunction::invoke`](crate::IdentityFunction::invoke) and its siblings write the
+/// line at once and hand back the [`Response`]; this is for the runner and the benchmarks.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct RuntimeAnswer(Wire);
-
-#[derive(Debug)]
-enum Wire {
-    NoContent(&'static RawValue),
-    Response(Response),
+pub struct Answer {
+    pub(crate) reply: Reply,
+    pub(crate) log: Option<String>,
 }
 
-impl From<Response> for RuntimeAnswer {
-    fn from(response: Response) -> RuntimeAnswer {
-        static NO_CONTENT: LazyLock<Option<Box<RawValue>>> = LazyLock::new(|| {
-            serde_json::to_string(&Response::no_content())
-                .ok()
-                .and_then(|json| RawValue::from_string(json).ok())
-        });
-        match &*NO_CONTENT {
-            Some(json) if response.is_no_content() => RuntimeAnswer(Wire::NoContent(json)),
-            // A 204's JSON that could not be made is serialized as any other answer.
-            _ => RuntimeAnswer(Wire::Response(response)),
+impl Answer {
+    pub(crate) fn quiet(reply: Reply) -> Answer {
+        Answer { reply, log: None }
+    }
+
+    pub(crate) fn logged(reply: Reply, line: String) -> Answer {
+        Answer {
+            reply,
+            log: Some(line),
         }
     }
-}
 
-impl Serialize for RuntimeAnswer {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.0 {
-            Wire::NoContent(json) => json.serialize(serializer),
-            Wire::Response(response) => response.serialize(serializer),
+    /// The answer's HTTP status.
+    pub fn status(&self) -> u16 {
+        match &self.reply {
+            Reply::NoContent => 204,
+            Reply::Json { status, .. } => *status,
         }
+    }
+
+    /// Appends the answer's Lambda proxy JSON to `out`: the bytes serde_json makes of the
+    /// [`Response`], written directly. Building the `Response`'s maps and serializing it was
+    /// twice the work.
+    ///
+    /// # Errors
+    /// Never for a `Vec`; serde_json's string writer is fallible in its signature only.
+    pub fn write_lambda_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+        use serde::Serializer as _;
+        let (status, body) = match &self.reply {
+            Reply::NoContent => {
+                out.extend_from_slice(NO_CONTENT_JSON);
+                return Ok(());
+            }
+            Reply::Json { status, body } => (*status, body),
+        };
+        out.extend_from_slice(br#"{"statusCode":"#);
+        out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
+        out.extend_from_slice(
+            br#","headers":{"content-type":"application/json"},"multiValueHeaders":{},"body":"#,
+        );
+        serde_json::Serializer::new(&mut *out).serialize_str(body)?;
+        out.extend_from_slice(br#","isBase64Encoded":false}"#);
+        Ok(())
+    }
+
+    /// The line to log for this answer, if any.
+    pub fn log_line(&self) -> Option<&str> {
+        self.log.as_deref()
+    }
+
+    /// Writes the answer's log line, if any, to stderr.
+    pub fn write_log(&self) {
+        if let Some(line) = &self.log {
+            crate::log::write(line);
+        }
+    }
+
+    /// The answer as a [`Response`], its log line dropped (write it first).
+    pub fn into_response(self) -> Response {
+        self.reply.into()
     }
 }
 
@@ -128,28 +170,57 @@ impl Serialize for RuntimeAnswer {
 mod tests {
     use super::*;
 
+    fn lambda_json(reply: Reply) -> Vec<u8> {
+        let mut out = b"kept".to_vec();
+        Answer::quiet(reply).write_lambda_json(&mut out).unwrap();
+        assert_eq!(&out[..4], b"kept", "appends");
+        out.split_off(4)
+    }
+
     #[test]
-    fn the_runtime_answer_is_serde_jsons_serialization_of_the_response() {
-        let answers = [
-            Response::no_content(),
-            Response::json(200, r#"{"app_metadata":{"roles":["a\"b"]}}"#.to_owned()),
-            Response::json(403, r#"{"error":"denied","message":"no"}"#.to_owned()),
-            // Not the 204 of no content, for all its status.
-            Response {
-                body: "x".to_owned(),
-                ..Response::no_content()
-            },
+    fn the_lambda_json_is_serde_jsons_serialization_of_the_response() {
+        let mut bodies = vec![
+            String::new(),
+            r#"{"app_metadata":{"roles":["a\"b"]}}"#.to_owned(),
+            r#"{"error":"denied","message":"no"}"#.to_owned(),
+            "ünïcode ✓ 𝄞 \u{2028}\u{2029}".to_owned(),
+            "x".repeat(70_000),
         ];
-        for response in answers {
-            let expected = serde_json::to_string(&response).unwrap();
-            let answer = RuntimeAnswer::from(response.clone());
-            assert_eq!(
-                matches!(answer.0, Wire::NoContent(_)),
-                response == Response::no_content(),
-                "{expected}"
-            );
-            assert_eq!(serde_json::to_string(&answer).unwrap(), expected);
-            assert_eq!(serde_json::to_vec(&answer).unwrap(), expected.as_bytes());
+        // Every ASCII character, alone and among text.
+        for byte in 0..=0x7fu8 {
+            let c = char::from(byte);
+            bodies.push(c.to_string());
+            bodies.push(format!("{{\"k\":\"a{c}b\"}}"));
         }
+        for status in [200, 204, 400, 401, 403, 413, 422, 500, 599, 1000, u16::MAX] {
+            for body in &bodies {
+                let reply = Reply::Json {
+                    status,
+                    body: body.clone(),
+                };
+                let expected = serde_json::to_vec(&Response::from(reply.clone())).unwrap();
+                assert_eq!(lambda_json(reply), expected, "{status} {body:?}");
+            }
+        }
+        let no_content = serde_json::to_vec(&Response::no_content()).unwrap();
+        assert_eq!(lambda_json(Reply::NoContent), no_content);
+        assert_eq!(NO_CONTENT_JSON, no_content.as_slice());
+    }
+
+    #[test]
+    fn the_answer_keeps_its_status_and_its_line() {
+        let denied = Answer::logged(
+            Reply::Json {
+                status: 403,
+                body: "{}".to_owned(),
+            },
+            "[f] denied (403): no\n".to_owned(),
+        );
+        assert_eq!(denied.status(), 403);
+        assert_eq!(denied.log_line(), Some("[f] denied (403): no\n"));
+        assert_eq!(denied.into_response(), Response::json(403, "{}".to_owned()));
+        let allowed = Answer::quiet(Reply::NoContent);
+        assert_eq!((allowed.status(), allowed.log_line()), (204, None));
+        assert_eq!(allowed.into_response(), Response::no_content());
     }
 }

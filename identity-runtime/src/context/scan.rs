@@ -9,6 +9,8 @@
 //! the error. The tests and the `context` fuzz target check that whenever this reader answers,
 //! serde_json answers the same.
 
+use std::borrow::Cow;
+
 use serde_json::Map;
 
 use super::{AdminToken, Claims, ClaimsFields, ClientContext, IdentityEndpoint};
@@ -32,6 +34,28 @@ pub(crate) fn client_context(json: &str) -> Option<ClientContext> {
         identity: identity.flatten(),
         user: user.flatten(),
     })
+}
+
+/// Reads the `Lambda-Runtime-Client-Context` header's `custom.netlify` as serde_json's reading
+/// would (`Some(None)` when it has none), or `None` when serde_json must.
+pub(crate) fn header_netlify(json: &str) -> Option<Option<Cow<'_, str>>> {
+    let mut s = Scanner::new(json);
+    let mut custom = None;
+    s.object(|s, key| match &*key {
+        "custom" => once(
+            &mut custom,
+            s.nullable(|s| {
+                let mut netlify = None;
+                s.object(|s, key| match &*key {
+                    "netlify" => once(&mut netlify, s.nullable(Scanner::string)?),
+                    _ => s.skip_value(2),
+                })?;
+                Some(netlify.flatten())
+            })?,
+        ),
+        _ => s.skip_value(1),
+    })?;
+    s.at_end().then(|| custom.flatten().flatten())
 }
 
 fn endpoint(s: &mut Scanner<'_>) -> Option<IdentityEndpoint> {

@@ -1,41 +1,36 @@
 //! Serving invocations through the AWS Lambda Runtime API, as Netlify does in production and
 //! under its local tooling.
 
-use std::convert::Infallible;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use lambda_runtime::{LambdaEvent, service_fn};
-use serde_json::value::RawValue;
+use http::HeaderValue;
 
+use super::runtime_api::{NextInvocation, RuntimeApi};
 use crate::function::IdentityFunction;
 use crate::log;
 
-/// `lambda_runtime` panics when these are missing; say so plainly instead.
-const REQUIRED_ENV: [&str; 3] = [
-    "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_LAMBDA_FUNCTION_VERSION",
-];
+/// After this many failures in a row to fetch an invocation, the process gives up and exits, so
+/// that the Lambda service starts a fresh one.
+const MAX_FAILURES_IN_A_ROW: u32 = 5;
 
-/// After this many loop failures in quick succession the process gives up.
-const MAX_QUICK_FAILURES: u32 = 5;
+/// How long to wait before fetching again after the `n`th failure in a row.
+fn backoff(failures: u32) -> Duration {
+    Duration::from_millis(50 * u64::from(failures))
+}
 
+/// Serves the Runtime API named by `AWS_LAMBDA_RUNTIME_API` until it can no longer be reached.
 pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
-    let missing: Vec<&str> = REQUIRED_ENV
-        .into_iter()
-        .filter(|name| std::env::var_os(name).is_none())
-        .collect();
-    if !missing.is_empty() {
-        log::line(
-            function.name(),
-            format_args!(
-                "AWS_LAMBDA_RUNTIME_API is set but {} is not; the Lambda environment is incomplete",
-                missing.join(", ")
-            ),
-        );
-        return ExitCode::from(2);
-    }
+    let api = match std::env::var("AWS_LAMBDA_RUNTIME_API")
+        .map_err(|err| format!("AWS_LAMBDA_RUNTIME_API cannot be read: {err}"))
+        .and_then(|address| RuntimeApi::new(&address))
+    {
+        Ok(api) => api,
+        Err(reason) => {
+            log::line(function.name(), format_args!("{reason}"));
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match super::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -46,48 +41,73 @@ pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(serve_loop(function))
+    runtime.block_on(serve_loop(function, &api))
 }
 
-async fn serve_loop(function: &'static IdentityFunction) -> ExitCode {
+async fn serve_loop(function: &'static IdentityFunction, api: &RuntimeApi) -> ExitCode {
     // Setup runs once per cold start, before the first invocation is fetched.
     if let Err(reason) = function.state().await {
         log::line(function.name(), format_args!("{reason}"));
+        if let Err(err) = api.init_error(&reason).await {
+            log::line(
+                function.name(),
+                format_args!("cannot report the failed setup to the Runtime API: {err}"),
+            );
+        }
         return ExitCode::FAILURE;
     }
-    let mut quick_failures = 0;
+    let mut failures = 0;
     loop {
-        let started = Instant::now();
-        let handler = service_fn(move |event: LambdaEvent<Box<RawValue>>| async move {
-            let netlify = event
-                .context
-                .client_context
-                .as_ref()
-                .and_then(|context| context.custom.get("netlify"))
-                .map(String::as_str);
-            let answer = function
-                .invoke_for_runtime(event.payload.get().as_bytes(), netlify)
-                .await;
-            Ok::<_, Infallible>(answer)
-        });
-        // `lambda_runtime` ends its loop on an invocation it cannot read (a malformed client
-        // context header, say). That invocation is lost; the next one must still be served.
-        match lambda_runtime::run(handler).await {
-            Ok(()) => return ExitCode::SUCCESS,
+        match api.next().await {
+            Ok(invocation) => {
+                failures = 0;
+                serve_one(function, api, invocation).await;
+            }
             Err(err) => {
+                failures += 1;
                 log::line(
                     function.name(),
-                    format_args!("the Runtime API loop failed: {err}"),
+                    format_args!("cannot fetch the next invocation from the Runtime API: {err}"),
                 );
-                quick_failures = if started.elapsed() < Duration::from_secs(1) {
-                    quick_failures + 1
-                } else {
-                    1
-                };
-                if quick_failures >= MAX_QUICK_FAILURES {
+                if failures >= MAX_FAILURES_IN_A_ROW {
+                    log::line(
+                        function.name(),
+                        format_args!("giving up after {failures} failures in a row"),
+                    );
                     return ExitCode::FAILURE;
                 }
+                tokio::time::sleep(backoff(failures)).await;
             }
         }
+    }
+}
+
+/// Answers one invocation: the answer is posted first, then its log line written, so that
+/// GoTrue, which waits on the answer, does not wait on the log.
+async fn serve_one(
+    function: &'static IdentityFunction,
+    api: &RuntimeApi,
+    invocation: NextInvocation,
+) {
+    let header = invocation
+        .client_context
+        .as_ref()
+        .map(HeaderValue::as_bytes);
+    let answer = function.answer_lambda(&invocation.event, header).await;
+    let mut json = Vec::with_capacity(256);
+    let id = &invocation.request_id;
+    let posted = match answer.write_lambda_json(&mut json) {
+        Ok(()) => api.respond(id, json).await,
+        Err(err) => {
+            let reason = format!("the answer could not be written: {err}");
+            api.fail(id, &reason).await
+        }
+    };
+    answer.write_log();
+    if let Err(err) = posted {
+        log::line(
+            function.name(),
+            format_args!("cannot post the answer of invocation {id} to the Runtime API: {err}"),
+        );
     }
 }

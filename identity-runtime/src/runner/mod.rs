@@ -2,6 +2,7 @@
 
 pub(crate) mod lambda;
 pub(crate) mod local;
+mod runtime_api;
 
 /// One single-threaded runtime: an identity function answers one invocation at a time, and the
 /// Lambda Runtime API hands out one at a time.
