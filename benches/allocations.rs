@@ -12,7 +12,10 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 mod support;
 
-use support::{DECISIONS, cases, check_alike, floor, framework, function, netlify_context};
+use support::{
+    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    netlify_context,
+};
 
 /// Counts allocations.
 #[global_allocator]
@@ -37,20 +40,21 @@ fn main() {
         .expect("a Tokio runtime");
     let _context = runtime.enter();
     let netlify = netlify_context();
+    let header = client_context_header(&netlify);
     let mut counted = serde_json::Map::new();
     for (decision, kind, floor_decision) in DECISIONS {
         let function = function(decision);
         let _ = function.set_verification(identity_runtime::Verification::off());
         for case in cases(kind) {
             let name = format!("{decision}-{}", case.size);
-            let ours = framework(&runtime, function, &case.event, &netlify);
-            let theirs = floor::invoke(&case.event, &netlify, floor_decision);
+            let ours = framework(&runtime, function, &case.event, &header);
+            let theirs = floor::invoke(&case.event, &header, floor_decision);
             check_alike(&ours, &theirs, &name);
             counted.insert(
                 name,
                 json!({
-                    "framework": allocations(|| { framework(&runtime, function, &case.event, &netlify); }),
-                    "floor": allocations(|| { floor::invoke(&case.event, &netlify, floor_decision); }),
+                    "framework": allocations(|| { framework(&runtime, function, &case.event, &header); }),
+                    "floor": allocations(|| { floor::invoke(&case.event, &header, floor_decision); }),
                 }),
             );
         }

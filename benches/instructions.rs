@@ -9,7 +9,10 @@ use std::process::ExitCode;
 
 mod support;
 
-use support::{DECISIONS, cases, check_alike, floor, framework, function, netlify_context};
+use support::{
+    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    netlify_context,
+};
 
 /// The measured loop; its name is what callgrind is told to count.
 #[inline(never)]
@@ -54,18 +57,19 @@ fn main() -> ExitCode {
     let function = function(decision);
     let _ = function.set_verification(identity_runtime::Verification::off());
     let netlify = netlify_context();
+    let header = client_context_header(&netlify);
     let event = case.event;
     check_alike(
-        &framework(&runtime, function, &event, &netlify),
-        &floor::invoke(&event, &netlify, floor_decision),
+        &framework(&runtime, function, &event, &header),
+        &floor::invoke(&event, &header, floor_decision),
         &format!("{decision}-{size}"),
     );
     let mut invoke: Box<dyn FnMut() -> Vec<u8>> = match side.as_str() {
         "framework" => {
-            Box::new(|| framework(&runtime, function, std::hint::black_box(&event), &netlify))
+            Box::new(|| framework(&runtime, function, std::hint::black_box(&event), &header))
         }
         "floor" => {
-            Box::new(|| floor::invoke(std::hint::black_box(&event), &netlify, floor_decision))
+            Box::new(|| floor::invoke(std::hint::black_box(&event), &header, floor_decision))
         }
         _ => {
             eprintln!("the side is framework or floor");

@@ -11,7 +11,8 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 mod support;
 
 use support::{
-    DECISIONS, cases, check_alike, floor, framework, function, netlify_context, out_dir,
+    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    netlify_context, out_dir,
 };
 
 fn bench(c: &mut Criterion) {
@@ -21,6 +22,7 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let _context = runtime.enter();
     let netlify = netlify_context();
+    let header = client_context_header(&netlify);
     let events_dir = out_dir("bench-events");
     for (decision, kind, floor_decision) in DECISIONS {
         let function = function(decision);
@@ -31,21 +33,21 @@ fn bench(c: &mut Criterion) {
             // The events and the context, for the Node.js side.
             std::fs::write(events_dir.join(format!("{name}.json")), &case.event).unwrap();
             std::fs::write(events_dir.join("client-context.txt"), &netlify).unwrap();
-            let ours = framework(&runtime, function, &case.event, &netlify);
-            let theirs = floor::invoke(&case.event, &netlify, floor_decision);
+            let ours = framework(&runtime, function, &case.event, &header);
+            let theirs = floor::invoke(&case.event, &header, floor_decision);
             check_alike(&ours, &theirs, &name);
             group.bench_with_input(
                 BenchmarkId::new("framework", case.size),
                 &case.event,
                 |b, event| {
-                    b.iter(|| framework(&runtime, function, std::hint::black_box(event), &netlify));
+                    b.iter(|| framework(&runtime, function, std::hint::black_box(event), &header));
                 },
             );
             group.bench_with_input(
                 BenchmarkId::new("floor", case.size),
                 &case.event,
                 |b, event| {
-                    b.iter(|| floor::invoke(std::hint::black_box(event), &netlify, floor_decision));
+                    b.iter(|| floor::invoke(std::hint::black_box(event), &header, floor_decision));
                 },
             );
         }

@@ -67,6 +67,18 @@ pub(crate) mod floor {
     }
 
     #[derive(Deserialize)]
+    struct Header<'a> {
+        #[serde(borrow)]
+        custom: Custom<'a>,
+    }
+
+    #[derive(Deserialize)]
+    struct Custom<'a> {
+        #[serde(borrow)]
+        netlify: Cow<'a, str>,
+    }
+
+    #[derive(Deserialize)]
     struct Context<'a> {
         #[serde(borrow)]
         identity: Option<Identity<'a>>,
@@ -121,7 +133,7 @@ pub(crate) mod floor {
         respond(status, &body)
     }
 
-    pub(crate) fn invoke(event: &[u8], netlify: &str, decision: Decision) -> Vec<u8> {
+    pub(crate) fn invoke(event: &[u8], header: &str, decision: Decision) -> Vec<u8> {
         // UTF-8 checked once, then parsed as text: cheaper than serde_json's check of each
         // string it borrows from bytes.
         let Ok(event) = std::str::from_utf8(event) else {
@@ -147,7 +159,12 @@ pub(crate) mod floor {
         } else {
             &body
         };
-        let Ok(context_json) = base64::engine::general_purpose::STANDARD.decode(netlify) else {
+        let Ok(header) = serde_json::from_str::<Header<'_>>(header) else {
+            return error(400, "bad context header");
+        };
+        let Ok(context_json) =
+            base64::engine::general_purpose::STANDARD.decode(header.custom.netlify.as_bytes())
+        else {
             return error(400, "bad context");
         };
         let Ok(context_json) = std::str::from_utf8(&context_json) else {
@@ -268,6 +285,12 @@ pub(crate) fn cases(kind: &str) -> Vec<Case> {
     ]
 }
 
+/// The `Lambda-Runtime-Client-Context` header as production sends it: the Netlify context in
+/// `custom.netlify`, as node's benchmark builds it from `client-context.txt`.
+pub(crate) fn client_context_header(netlify: &str) -> String {
+    json!({"custom": {"netlify": netlify}}).to_string()
+}
+
 pub(crate) fn netlify_context() -> String {
     testing::encode_client_context(
         "https://example.netlify.app/.netlify/identity",
@@ -292,24 +315,37 @@ pub(crate) fn function(decision: &str) -> &'static IdentityFunction {
     }
 }
 
-/// One invocation as the Lambda runtime runs it: the answer the runner hands `lambda_runtime`,
-/// serialized as `lambda_runtime` serializes it, polled inside an already running runtime, not
-/// with a `block_on` of its own per invocation (which costs more than some whole invocations).
-/// The caller holds the runtime's context (`Runtime::enter`); a future that waits is finished
-/// with `block_on`.
+/// One invocation as the Lambda runner serves it, from the event and the
+/// `Lambda-Runtime-Client-Context` header as the Runtime API hands them over to the bytes it
+/// posts, and the log line it writes after posting. Polled inside an already running runtime,
+/// not with a `block_on` of its own per invocation (which costs more than some whole
+/// invocations). The caller holds the runtime's context (`Runtime::enter`); a future that
+/// waits is finished with `block_on`.
 pub(crate) fn framework(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
-    netlify: &str,
+    header: &str,
 ) -> Vec<u8> {
-    let mut invocation = std::pin::pin!(function.invoke_for_runtime(event, Some(netlify)));
+    let answer = answer(runtime, function, event, header);
+    let mut json = Vec::with_capacity(256);
+    answer.write_lambda_json(&mut json).unwrap_or_default();
+    answer.write_log();
+    json
+}
+
+fn answer(
+    runtime: &tokio::runtime::Runtime,
+    function: &'static IdentityFunction,
+    event: &[u8],
+    header: &str,
+) -> identity_runtime::__private::Answer {
+    let mut invocation = std::pin::pin!(function.answer_lambda(event, Some(header.as_bytes())));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    let response = match invocation.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(response) => response,
+    match invocation.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(answer) => answer,
         std::task::Poll::Pending => runtime.block_on(invocation),
-    };
-    serde_json::to_vec(&response).unwrap_or_default()
+    }
 }
 
 /// `name` in the target directory, created if need be.
