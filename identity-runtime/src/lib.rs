@@ -131,6 +131,13 @@ pub mod __private {
         crate::context::scan_agrees(json)
     }
 
+    /// Whether the direct scan of a `Lambda-Runtime-Client-Context` header and serde_json agree
+    /// on its `custom.netlify`, for the `context` fuzz target, as
+    /// [`context_scan_agrees`] answers for the decoded context.
+    pub fn header_scan_agrees(header: &[u8]) -> Result<bool, String> {
+        crate::context::header_scan_agrees(header)
+    }
+
     /// Whether the payload's direct scan and serde_json agree on a payload, for the
     /// `payload_scan` fuzz target: `Ok(true)` when the scan read it as serde_json does,
     /// `Ok(false)` when it left it to serde_json, `Err` with the difference otherwise.
