@@ -64,6 +64,9 @@ fn answer(posted: Posted, expected_id: &str) -> (u64, Value) {
         Posted::Error { id, body } => {
             panic!("expected a response for {expected_id}: {id} failed, {body}")
         }
+        Posted::InitError { body } => {
+            panic!("expected a response for {expected_id}: the setup failed, {body}")
+        }
     };
     assert_eq!(id, expected_id);
     let response: Value = serde_json::from_str(&body).unwrap();
@@ -279,6 +282,61 @@ fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged
 
 fn tempfile_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("{name}-{}", std::process::id()))
+}
+
+#[test]
+fn a_failed_setup_is_reported_to_init_error_and_ends_the_process() {
+    let api = RuntimeApi::start();
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .env("PROBE_SETUP_FAILS", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the probe binary");
+    let Some(Posted::InitError { body }) = api.next_posted(WAIT) else {
+        panic!("expected an init error");
+    };
+    let diagnostic: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(diagnostic["errorType"], "Runtime.InitError");
+    assert!(
+        diagnostic["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("the probe was asked to fail its setup"),
+        "{body}"
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("the setup function failed"), "{stderr}");
+    // Nothing else was posted: no invocation was fetched.
+    assert!(api.next_posted(Duration::from_millis(200)).is_none());
+}
+
+#[test]
+fn an_invocation_without_a_request_id_is_logged_and_the_next_served() {
+    let api = RuntimeApi::start();
+    let log = tempfile_path("lambda-probe-no-id");
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("start the probe binary");
+    let _probe = Probe(child);
+    api.push(invocation("", event("ada@example.com", None), None));
+    api.push(invocation("after", event("ada@example.com", None), None));
+    // The first thing posted is the second invocation's answer.
+    assert_eq!(
+        answer(api.next_posted(WAIT).expect("an answer"), "after").0,
+        200
+    );
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("an invocation came without the `lambda-runtime-aws-request-id` header"),
+        "{logged}"
+    );
 }
 
 #[test]

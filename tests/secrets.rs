@@ -176,6 +176,7 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
                 assert_eq!(id, format!("i{index}"));
                 assert_clean("a posted answer", &body);
             }
+            Posted::InitError { body } => panic!("the setup failed: {body}"),
         }
     }
     let _ = child.kill();

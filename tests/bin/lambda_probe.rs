@@ -1,9 +1,19 @@
 //! A login function for the Lambda Runtime API test: it reports which client context reached
-//! it, answers 204 for `unchanged@…` users and panics for `panic@…` users.
+//! it, answers 204 for `unchanged@…` users and panics for `panic@…` users; its setup fails when
+//! `PROBE_SETUP_FAILS` is set.
 
 use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
 
-#[identity_event(login)]
+fn prepare() -> Result<(), std::io::Error> {
+    match std::env::var_os("PROBE_SETUP_FAILS") {
+        Some(_) => Err(std::io::Error::other(
+            "the probe was asked to fail its setup",
+        )),
+        None => Ok(()),
+    }
+}
+
+#[identity_event(login, setup = prepare)]
 fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
     assert!(
         !user.email.starts_with("panic@"),

@@ -22,6 +22,7 @@ pub(crate) struct Invocation {
 pub(crate) enum Posted {
     Response { id: String, body: String },
     Error { id: String, body: String },
+    InitError { body: String },
 }
 
 pub(crate) struct RuntimeApi {
@@ -128,7 +129,9 @@ fn serve(
             next_reply(&invocation)
         } else {
             let id = path.split('/').nth(4).unwrap_or("").to_owned();
-            let posted = if path.ends_with("/response") {
+            let posted = if path.ends_with("/init/error") {
+                Posted::InitError { body }
+            } else if path.ends_with("/response") {
                 Posted::Response { id, body }
             } else {
                 Posted::Error { id, body }
@@ -150,11 +153,17 @@ fn next_reply(invocation: &Invocation) -> String {
         .unwrap_or(0);
     let mut reply = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-         lambda-runtime-aws-request-id: {}\r\nlambda-runtime-deadline-ms: {deadline}\r\n\
+         lambda-runtime-deadline-ms: {deadline}\r\n\
          lambda-runtime-invoked-function-arn: arn:aws:lambda:us-east-1:000000000000:function:identity-login\r\n",
         invocation.event.len(),
-        invocation.id,
     );
+    // An empty id stands for an invocation handed out without one.
+    if !invocation.id.is_empty() {
+        reply.push_str(&format!(
+            "lambda-runtime-aws-request-id: {}\r\n",
+            invocation.id
+        ));
+    }
     if let Some(context) = &invocation.client_context {
         reply.push_str(&format!("lambda-runtime-client-context: {context}\r\n"));
     }
