@@ -11,7 +11,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 mod support;
 
 use support::{
-    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    DECISIONS, answered, cases, check_alike, client_context_header, floor, framework, function,
     netlify_context, out_dir,
 };
 
@@ -43,6 +43,19 @@ fn bench(c: &mut Criterion) {
                     b.iter(|| framework(&runtime, function, std::hint::black_box(event), &header));
                 },
             );
+            if decision == "deny" {
+                // A denial's log line is written after the answer is posted: what GoTrue
+                // waits on ends before it.
+                group.bench_with_input(
+                    BenchmarkId::new("answered", case.size),
+                    &case.event,
+                    |b, event| {
+                        b.iter(|| {
+                            answered(&runtime, function, std::hint::black_box(event), &header)
+                        });
+                    },
+                );
+            }
             group.bench_with_input(
                 BenchmarkId::new("floor", case.size),
                 &case.event,

@@ -2,8 +2,11 @@
 two: on a shared machine the speed moves by a third between minutes, and the full criterion run
 and node's run are minutes apart. Each round runs, for every case, a short criterion run of the
 framework alone and then node on the same event; the ratio of that pair is the round's. Prints
-JSON {case: {"framework_ns": [...], "node_ns": [...], "ratios": [...]}}, one entry a round;
-denials are also timed with node writing the framework's log line (`<case>-logged`).
+JSON {case: {"framework_ns": [...], "node_ns": [...], "ratios": [...]}}, one entry a round.
+Denials have three rows: `<case>`, the framework's whole invocation (its log line written)
+against the seed docs' handler, which logs nothing; `<case>-logged`, the same against node
+writing the same line; `<case>-answered`, the framework up to the answer it posts (its line is
+written after posting) against the seed docs' handler.
 
 Usage: python3 benches/paired.py <invocation bench binary> <events dir> <out dir> [rounds]
 """
@@ -20,16 +23,16 @@ log = os.path.join(out, "paired.stderr")
 cases = [(d, s) for d in ("allow", "change", "deny") for s in ("small", "typical", "large")]
 
 
-def framework_ns(round_dir, decision, size):
+def framework_ns(round_dir, decision, size, side="framework"):
     # Criterion's own directory for these runs, so that the full run's estimates stay.
     env = dict(os.environ, CRITERION_HOME=round_dir)
     with open(log, "a") as stderr:
         subprocess.run(
             [binary, "--bench", "--warm-up-time", "1", "--measurement-time", "2", "--noplot",
-             f"^{decision}/framework/{size}$"],
+             f"^{decision}/{side}/{size}$"],
             env=env, stdout=subprocess.DEVNULL, stderr=stderr, check=True,
         )
-    path = os.path.join(round_dir, decision, "framework", size, "new", "estimates.json")
+    path = os.path.join(round_dir, decision, side, size, "new", "estimates.json")
     with open(path) as f:
         return json.load(f)["median"]["point_estimate"]
 
@@ -51,9 +54,14 @@ for r in range(rounds):
     for decision, size in cases:
         name = f"{decision}-{size}"
         ours = framework_ns(round_dir, decision, size)
-        for case, theirs in node_ns(name).items():
+        pairs = [(case, ours, theirs) for case, theirs in node_ns(name).items()]
+        if decision == "deny":
+            answered = framework_ns(round_dir, decision, size, "answered")
+            seed = next(theirs for case, _, theirs in pairs if case == name)
+            pairs.append((f"{name}-answered", answered, seed))
+        for case, ours_ns, theirs in pairs:
             entry = results.setdefault(case, {"framework_ns": [], "node_ns": [], "ratios": []})
-            entry["framework_ns"].append(ours)
+            entry["framework_ns"].append(ours_ns)
             entry["node_ns"].append(theirs)
-            entry["ratios"].append(theirs / ours)
+            entry["ratios"].append(theirs / ours_ns)
 print(json.dumps(results))

@@ -334,6 +334,22 @@ pub(crate) fn framework(
     json
 }
 
+/// [`framework`] up to the answer GoTrue waits on: the JSON to post, with the log line made
+/// but not yet written (the runner writes it after posting).
+#[allow(dead_code, reason = "only `invocation.rs` times the answer apart")]
+pub(crate) fn answered(
+    runtime: &tokio::runtime::Runtime,
+    function: &'static IdentityFunction,
+    event: &[u8],
+    header: &str,
+) -> Vec<u8> {
+    let answer = answer(runtime, function, event, header);
+    let mut json = Vec::with_capacity(256);
+    answer.write_lambda_json(&mut json).unwrap_or_default();
+    std::hint::black_box(answer.log_line());
+    json
+}
+
 fn answer(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
