@@ -64,9 +64,7 @@ fn answer(posted: Posted, expected_id: &str) -> (u64, Value) {
         Posted::Error { id, body } => {
             panic!("expected a response for {expected_id}: {id} failed, {body}")
         }
-        Posted::InitError { body } => {
-            panic!("expected a response for {expected_id}: the setup failed, {body}")
-        }
+        other => panic!("expected a response for {expected_id}, got {other:?}"),
     };
     assert_eq!(id, expected_id);
     let response: Value = serde_json::from_str(&body).unwrap();
@@ -336,6 +334,39 @@ fn an_invocation_without_a_request_id_is_logged_and_the_next_served() {
     assert!(
         logged.contains("an invocation came without the `lambda-runtime-aws-request-id` header"),
         "{logged}"
+    );
+}
+
+#[test]
+fn an_answer_the_runtime_api_refuses_fails_the_invocation_at_once() {
+    // Answers above 2 KB are refused here, as the Lambda service refuses them above 6 MB.
+    let api = RuntimeApi::with_response_limit(2048);
+    let _probe = start_probe(&api);
+    let mut payload: Value =
+        serde_json::from_str(&testing::sample_payload(EventKind::Login)).unwrap();
+    payload["user"]["app_metadata"]["notes"] = json!("n".repeat(4096));
+    let big = json!({"httpMethod": "POST", "body": payload.to_string()}).to_string();
+    api.push(invocation("big", big, None));
+    match api.next_posted(WAIT) {
+        Some(Posted::Refused { id, size }) => assert!(id == "big" && size > 4096, "{id} {size}"),
+        other => panic!("expected the answer refused, got {other:?}"),
+    }
+    match api.next_posted(WAIT) {
+        Some(Posted::Error { id, body }) => {
+            assert_eq!(id, "big");
+            let diagnostic: Value = serde_json::from_str(&body).unwrap();
+            let message = diagnostic["errorMessage"].as_str().unwrap();
+            assert!(
+                message.contains("the Runtime API refused the answer") && message.contains("413"),
+                "{message}"
+            );
+        }
+        other => panic!("expected the invocation failed, got {other:?}"),
+    }
+    api.push(invocation("next", event("ada@example.com", None), None));
+    assert_eq!(
+        answer(api.next_posted(WAIT).expect("an answer"), "next").0,
+        200
     );
 }
 

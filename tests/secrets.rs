@@ -176,7 +176,11 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
                 assert_eq!(id, format!("i{index}"));
                 assert_clean("a posted answer", &body);
             }
-            Posted::InitError { body } => panic!("the setup failed: {body}"),
+            Posted::InitError { body } => {
+                assert_clean("an init error", &body);
+                panic!("the setup failed: {body}");
+            }
+            Posted::Refused { id, size } => panic!("{id}: an answer of {size} bytes refused"),
         }
     }
     let _ = child.kill();

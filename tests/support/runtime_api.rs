@@ -20,9 +20,22 @@ pub(crate) struct Invocation {
 /// What the function posted for an invocation.
 #[derive(Debug)]
 pub(crate) enum Posted {
-    Response { id: String, body: String },
-    Error { id: String, body: String },
-    InitError { body: String },
+    Response {
+        id: String,
+        body: String,
+    },
+    Error {
+        id: String,
+        body: String,
+    },
+    InitError {
+        body: String,
+    },
+    /// An answer refused for its size (413), which the function did post.
+    Refused {
+        id: String,
+        size: usize,
+    },
 }
 
 pub(crate) struct RuntimeApi {
@@ -33,6 +46,12 @@ pub(crate) struct RuntimeApi {
 
 impl RuntimeApi {
     pub(crate) fn start() -> RuntimeApi {
+        RuntimeApi::with_response_limit(usize::MAX)
+    }
+
+    /// A server that refuses answers above `limit` bytes with a 413, as the Lambda service
+    /// refuses an answer above 6 MB.
+    pub(crate) fn with_response_limit(limit: usize) -> RuntimeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let address = listener.local_addr().expect("local address").to_string();
         let queue = Arc::new((Mutex::new(VecDeque::new()), Condvar::new()));
@@ -42,7 +61,7 @@ impl RuntimeApi {
             for stream in listener.incoming().flatten() {
                 let queue = Arc::clone(&server_queue);
                 let sender = sender.clone();
-                thread::spawn(move || serve(stream, &queue, &sender));
+                thread::spawn(move || serve(stream, &queue, &sender, limit));
             }
         });
         RuntimeApi {
@@ -80,6 +99,7 @@ fn serve(
     stream: TcpStream,
     queue: &(Mutex<VecDeque<Invocation>>, Condvar),
     sender: &Sender<Posted>,
+    limit: usize,
 ) {
     let mut writer = match stream.try_clone() {
         Ok(writer) => writer,
@@ -129,6 +149,21 @@ fn serve(
             next_reply(&invocation)
         } else {
             let id = path.split('/').nth(4).unwrap_or("").to_owned();
+            if path.ends_with("/response") && body.len() > limit {
+                let _ = sender.send(Posted::Refused {
+                    id,
+                    size: body.len(),
+                });
+                let refusal = r#"{"errorMessage":"Exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"}"#;
+                let reply = format!(
+                    "HTTP/1.1 413 Payload Too Large\r\ncontent-length: {}\r\ncontent-type: application/json\r\n\r\n{refusal}",
+                    refusal.len()
+                );
+                if writer.write_all(reply.as_bytes()).is_err() {
+                    return;
+                }
+                continue;
+            }
             let posted = if path.ends_with("/init/error") {
                 Posted::InitError { body }
             } else if path.ends_with("/response") {

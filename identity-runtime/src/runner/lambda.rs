@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::HeaderValue;
 
-use super::runtime_api::{NextInvocation, RuntimeApi};
+use super::runtime_api::{ApiError, NextInvocation, RuntimeApi};
 use crate::function::IdentityFunction;
 use crate::log;
 
@@ -97,7 +97,16 @@ async fn serve_one(
     let mut json = Vec::with_capacity(256);
     let id = &invocation.request_id;
     let posted = match answer.write_lambda_json(&mut json) {
-        Ok(()) => api.respond(id, json).await,
+        // An answer the Runtime API refuses (a 413 above 6 MB) leaves the invocation open
+        // until its timeout; it is failed at once instead, saying why.
+        Ok(()) => match api.respond(id, json).await {
+            Err(refused @ ApiError::Status { .. }) => {
+                let reason = format!("the Runtime API refused the answer: {refused}");
+                log::line(function.name(), format_args!("invocation {id}: {reason}"));
+                api.fail(id, &reason).await
+            }
+            posted => posted,
+        },
         Err(err) => {
             let reason = format!("the answer could not be written: {err}");
             api.fail(id, &reason).await
