@@ -236,14 +236,7 @@ fn an_unreadable_client_context_header_is_a_400_naming_it() {
 #[test]
 fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged() {
     let api = RuntimeApi::start();
-    let log = tempfile_path("lambda-probe-stderr");
-    let child = api
-        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("a log file"))
-        .spawn()
-        .expect("start the probe binary");
-    let _probe = Probe(child);
+    let (_probe, log) = start_probe_logging(&api, "lambda-probe-stderr");
     api.push(invocation("change", event("ada@example.com", None), None));
     api.push(invocation("panic", event("panic@example.com", None), None));
     for id in ["change", "panic"] {
@@ -278,8 +271,16 @@ fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged
     }
 }
 
-fn tempfile_path(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("{name}-{}", std::process::id()))
+/// The probe with its stderr in a file of the temporary directory named after `name`.
+fn start_probe_logging(api: &RuntimeApi, name: &str) -> (Probe, std::path::PathBuf) {
+    let log = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("start the probe binary");
+    (Probe(child), log)
 }
 
 #[test]
@@ -315,14 +316,7 @@ fn a_failed_setup_is_reported_to_init_error_and_ends_the_process() {
 #[test]
 fn an_invocation_without_a_request_id_is_logged_and_the_next_served() {
     let api = RuntimeApi::start();
-    let log = tempfile_path("lambda-probe-no-id");
-    let child = api
-        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("a log file"))
-        .spawn()
-        .expect("start the probe binary");
-    let _probe = Probe(child);
+    let (_probe, log) = start_probe_logging(&api, "lambda-probe-no-id");
     api.push(invocation("", event("ada@example.com", None), None));
     api.push(invocation("after", event("ada@example.com", None), None));
     // The first thing posted is the second invocation's answer.

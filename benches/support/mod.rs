@@ -327,9 +327,7 @@ pub(crate) fn framework(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let answer = answer(runtime, function, event, header);
-    let mut json = Vec::with_capacity(256);
-    answer.write_lambda_json(&mut json).unwrap_or_default();
+    let (json, answer) = posted(runtime, function, event, header);
     answer.write_log();
     json
 }
@@ -343,25 +341,27 @@ pub(crate) fn answered(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let answer = answer(runtime, function, event, header);
-    let mut json = Vec::with_capacity(256);
-    answer.write_lambda_json(&mut json).unwrap_or_default();
+    let (json, answer) = posted(runtime, function, event, header);
     std::hint::black_box(answer.log_line());
     json
 }
 
-fn answer(
+/// The JSON the runner posts, and the answer with its log line still to write.
+fn posted(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
     header: &str,
-) -> identity_runtime::__private::Answer {
+) -> (Vec<u8>, identity_runtime::__private::Answer) {
     let mut invocation = std::pin::pin!(function.answer_lambda(event, Some(header.as_bytes())));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match invocation.as_mut().poll(&mut cx) {
+    let answer = match invocation.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(answer) => answer,
         std::task::Poll::Pending => runtime.block_on(invocation),
-    }
+    };
+    let mut json = Vec::with_capacity(256);
+    answer.write_lambda_json(&mut json).unwrap_or_default();
+    (json, answer)
 }
 
 /// `name` in the target directory, created if need be.
