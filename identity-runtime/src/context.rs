@@ -377,6 +377,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_headers_error_names_it_and_not_its_values() {
+        for header in [
+            r#"{"custom":"c2VjcmV0LXRva2Vu"}"#,
+            r#"{"custom":{"netlify":["c2VjcmV0LXRva2Vu"]}}"#,
+            r#"{"custom":{"netlify":"c2VjcmV0LXRva2Vu"},"custom":{}}"#,
+            r#"{"custom":{"netlify":"c2VjcmV0LXRva2Vu"#,
+        ] {
+            let err = ClientContext::locate(LambdaContext::Header(header.as_bytes()), None)
+                .expect_err(header)
+                .to_string();
+            assert!(
+                err.contains("`Lambda-Runtime-Client-Context` header"),
+                "{err}"
+            );
+            assert!(!err.contains("c2VjcmV0LXRva2Vu"), "{err}");
+        }
+    }
+
+    #[test]
     fn the_header_scan_reads_what_serde_json_reads() {
         let netlify = r#""eyJpZGVudGl0eSI6e319""#;
         let values = [

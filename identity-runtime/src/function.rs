@@ -161,9 +161,7 @@ impl IdentityFunction {
         netlify: Option<&str>,
     ) -> Response {
         let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
-        let answer = self.answer(event, lambda).await;
-        answer.write_log();
-        answer.into_response()
+        self.answer(event, lambda).await.logged_response()
     }
 
     /// One invocation as the Lambda runner serves it: the event as the Runtime API hands it
@@ -240,11 +238,9 @@ impl IdentityFunction {
     pub fn invoke_blocking(&'static self, event: &[u8]) -> Response {
         match crate::runner::runtime() {
             Ok(runtime) => runtime.block_on(self.invoke(event)),
-            Err(err) => {
-                let answer = self.respond(Outcome::Fault(format!("cannot start a runtime: {err}")));
-                answer.write_log();
-                answer.into_response()
-            }
+            Err(err) => self
+                .respond(Outcome::Fault(format!("cannot start a runtime: {err}")))
+                .logged_response(),
         }
     }
 

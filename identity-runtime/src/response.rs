@@ -164,6 +164,13 @@ impl Answer {
     pub fn into_response(self) -> Response {
         self.reply.into()
     }
+
+    /// The answer as the in-process calls give it: its line logged at once, then the
+    /// [`Response`].
+    pub(crate) fn logged_response(self) -> Response {
+        self.write_log();
+        self.into_response()
+    }
 }
 
 #[cfg(test)]
