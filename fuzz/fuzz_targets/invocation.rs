@@ -1,5 +1,6 @@
 //! The whole invocation path: raw Lambda event bytes in, answer out. Whatever the bytes, the
-//! answer is a defined status with a JSON (or, for 204, empty) body, and nothing panics.
+//! answer is a defined status with a JSON (or, for 204, empty) body, nothing panics, and the
+//! JSON the Lambda runner posts is serde_json's serialization of that answer.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -28,7 +29,20 @@ thread_local! {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let response = RUNTIME.with(|runtime| runtime.block_on(function::IDENTITY_FUNCTION.invoke(data)));
+    let (response, posted) = RUNTIME.with(|runtime| {
+        let response = runtime.block_on(function::IDENTITY_FUNCTION.invoke(data));
+        // The Lambda runner's call on the same event: the JSON it posts is serde_json's
+        // serialization of the answer the in-process call gives.
+        let answer = runtime.block_on(function::IDENTITY_FUNCTION.answer_lambda(data, None));
+        let mut posted = Vec::new();
+        answer.write_lambda_json(&mut posted).expect("the answer's JSON");
+        (response, posted)
+    });
+    assert_eq!(
+        posted,
+        serde_json::to_vec(&response).expect("the response's JSON"),
+        "the posted JSON differs"
+    );
     assert!(
         matches!(response.status_code, 200 | 204 | 400 | 401 | 403 | 413 | 500),
         "undefined status {}",
