@@ -125,10 +125,11 @@ impl RuntimeApi {
         self.send(request, StatusCode::ACCEPTED).await.map(drop)
     }
 
-    /// Reports that invocation `request_id` could not be answered.
+    /// Reports that invocation `request_id` could not be answered: its answer was not written,
+    /// or the Runtime API refused it.
     pub(crate) async fn fail(&self, request_id: &str, message: &str) -> Result<(), ApiError> {
         let path = format!("/2018-06-01/runtime/invocation/{request_id}/error");
-        self.report(path, "Runtime.AnswerNotWritten", message).await
+        self.report(path, "Runtime.AnswerNotPosted", message).await
     }
 
     /// Reports that the function could not start (its setup failed).
