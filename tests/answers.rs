@@ -511,3 +511,19 @@ fn testing_runtime() -> tokio::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+#[test]
+fn the_client_context_header_is_read_only_for_handlers_that_take_the_context() {
+    // The runner's call, with a header that is not JSON: a handler that does not take the
+    // context never reads it, and answers as without one.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let event = sample(EventKind::Validate);
+    let answer = runtime
+        .block_on(allow::IDENTITY_FUNCTION.answer_lambda(&event, Some(b"not json".as_slice())));
+    assert_eq!(answer.log_line(), None);
+    let response = answer.into_response();
+    assert_eq!((response.status_code, response.body.as_str()), (204, ""));
+}

@@ -234,9 +234,10 @@ fn an_unreadable_client_context_header_is_a_400_naming_it() {
 }
 
 #[test]
-fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged() {
-    let api = RuntimeApi::start();
-    let (_probe, log) = start_probe_logging(&api, "lambda-probe-stderr");
+fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged_after() {
+    let log = log_path("lambda-probe-stderr");
+    let api = RuntimeApi::watching_log(log.clone());
+    let _probe = start_probe_logging_to(&api, &log);
     api.push(invocation("change", event("ada@example.com", None), None));
     api.push(invocation("panic", event("panic@example.com", None), None));
     for id in ["change", "panic"] {
@@ -269,18 +270,31 @@ fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged
         assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // ... and not before: when the answer reached the server (which accepts it only after
+    // reading the log), the line was not there yet.
+    let at_post = api
+        .log_at_post("panic")
+        .expect("the log read as the answer arrived");
+    assert!(
+        !at_post.contains("fault (500)"),
+        "logged before posting: {at_post}"
+    );
 }
 
-/// The probe with its stderr in a file of the temporary directory named after `name`.
-fn start_probe_logging(api: &RuntimeApi, name: &str) -> (Probe, std::path::PathBuf) {
-    let log = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+/// A file of the temporary directory named after `name`, for a probe's stderr.
+fn log_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("{name}-{}", std::process::id()))
+}
+
+/// The probe with its stderr in `log`.
+fn start_probe_logging_to(api: &RuntimeApi, log: &std::path::Path) -> Probe {
     let child = api
         .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
         .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .stderr(std::fs::File::create(log).expect("a log file"))
         .spawn()
         .expect("start the probe binary");
-    (Probe(child), log)
+    Probe(child)
 }
 
 #[test]
@@ -316,7 +330,8 @@ fn a_failed_setup_is_reported_to_init_error_and_ends_the_process() {
 #[test]
 fn an_invocation_without_a_request_id_is_logged_and_the_next_served() {
     let api = RuntimeApi::start();
-    let (_probe, log) = start_probe_logging(&api, "lambda-probe-no-id");
+    let log = log_path("lambda-probe-no-id");
+    let _probe = start_probe_logging_to(&api, &log);
     api.push(invocation("", event("ada@example.com", None), None));
     api.push(invocation("after", event("ada@example.com", None), None));
     // The first thing posted is the second invocation's answer.

@@ -2,6 +2,10 @@
 //! signing secret go through every path, and every byte of output is searched for them.
 
 #[path = "support/runtime_api.rs"]
+#[allow(
+    dead_code,
+    reason = "this test drives the server plainly: no limit, no watched log"
+)]
 mod runtime_api;
 
 use std::io::{Read, Write};

@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -42,33 +43,75 @@ pub(crate) struct RuntimeApi {
     pub(crate) address: String,
     queue: Arc<(Mutex<VecDeque<Invocation>>, Condvar)>,
     posted: Receiver<Posted>,
+    log_at_post: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+/// How the server answers and what it records besides what is posted.
+struct Setup {
+    /// Answers above this many bytes are refused with a 413.
+    limit: usize,
+    /// A file (the function's stderr) read as each answer arrives, before it is accepted.
+    watched_log: Option<PathBuf>,
 }
 
 impl RuntimeApi {
     pub(crate) fn start() -> RuntimeApi {
-        RuntimeApi::with_response_limit(usize::MAX)
+        RuntimeApi::with(Setup {
+            limit: usize::MAX,
+            watched_log: None,
+        })
     }
 
     /// A server that refuses answers above `limit` bytes with a 413, as the Lambda service
     /// refuses an answer above 6 MB.
     pub(crate) fn with_response_limit(limit: usize) -> RuntimeApi {
+        RuntimeApi::with(Setup {
+            limit,
+            watched_log: None,
+        })
+    }
+
+    /// A server that reads `log` each time an answer arrives, before accepting it: what the
+    /// function had logged by the time it posted ([`RuntimeApi::log_at_post`]).
+    pub(crate) fn watching_log(log: PathBuf) -> RuntimeApi {
+        RuntimeApi::with(Setup {
+            limit: usize::MAX,
+            watched_log: Some(log),
+        })
+    }
+
+    fn with(setup: Setup) -> RuntimeApi {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let address = listener.local_addr().expect("local address").to_string();
         let queue = Arc::new((Mutex::new(VecDeque::new()), Condvar::new()));
         let (sender, posted) = channel();
+        let log_at_post = Arc::new(Mutex::new(Vec::new()));
         let server_queue = Arc::clone(&queue);
+        let server_log = Arc::clone(&log_at_post);
+        let setup = Arc::new(setup);
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let queue = Arc::clone(&server_queue);
                 let sender = sender.clone();
-                thread::spawn(move || serve(stream, &queue, &sender, limit));
+                let setup = Arc::clone(&setup);
+                let log = Arc::clone(&server_log);
+                thread::spawn(move || serve(stream, &queue, &sender, &setup, &log));
             }
         });
         RuntimeApi {
             address,
             queue,
             posted,
+            log_at_post,
         }
+    }
+
+    /// The watched log as it stood when the answer of invocation `id` arrived.
+    pub(crate) fn log_at_post(&self, id: &str) -> Option<String> {
+        let seen = self.log_at_post.lock().expect("log lock");
+        seen.iter()
+            .find(|(posted, _)| posted == id)
+            .map(|(_, log)| log.clone())
     }
 
     pub(crate) fn push(&self, invocation: Invocation) {
@@ -99,7 +142,8 @@ fn serve(
     stream: TcpStream,
     queue: &(Mutex<VecDeque<Invocation>>, Condvar),
     sender: &Sender<Posted>,
-    limit: usize,
+    setup: &Setup,
+    log_at_post: &Mutex<Vec<(String, String)>>,
 ) {
     let mut writer = match stream.try_clone() {
         Ok(writer) => writer,
@@ -149,7 +193,16 @@ fn serve(
             next_reply(&invocation)
         } else {
             let id = path.split('/').nth(4).unwrap_or("").to_owned();
-            if path.ends_with("/response") && body.len() > limit {
+            if path.ends_with("/response")
+                && let Some(log) = &setup.watched_log
+            {
+                let logged = std::fs::read_to_string(log).unwrap_or_default();
+                log_at_post
+                    .lock()
+                    .expect("log lock")
+                    .push((id.clone(), logged));
+            }
+            if path.ends_with("/response") && body.len() > setup.limit {
                 let _ = sender.send(Posted::Refused {
                     id,
                     size: body.len(),
