@@ -73,7 +73,7 @@ fn app_metadata() -> impl Strategy<Value = AppMetadata> {
         .prop_map(|(provider, roles, other)| AppMetadata {
             provider,
             roles,
-            other,
+            other: other.into(),
         })
 }
 

@@ -202,9 +202,29 @@ impl MetadataChange {
     }
 
     /// The body as text, as it is answered: only the edited objects, each complete.
+    ///
+    /// Written directly rather than through `Serialize`, so that the `app_metadata` keys an
+    /// invocation kept as text ([`OtherKeys`](crate::OtherKeys)) are copied as they came instead
+    /// of being read into a map only to be written out again. It reads as
+    /// [`to_body`](Self::to_body)'s value: the payload scan's tests and the `payload_scan` fuzz
+    /// target compare the two for every payload they read.
     pub(crate) fn body_text(&self) -> Option<String> {
-        self.body()
-            .and_then(|body| serde_json::to_string(&body).ok())
+        let body = self.body()?;
+        let mut out = Vec::with_capacity(128);
+        out.push(b'{');
+        if let Some(app) = body.app_metadata {
+            out.extend_from_slice(b"\"app_metadata\":");
+            app.write_json(&mut out)?;
+        }
+        if let Some(user) = body.user_metadata {
+            if body.app_metadata.is_some() {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"user_metadata\":");
+            serde_json::to_writer(&mut out, user).ok()?;
+        }
+        out.push(b'}');
+        String::from_utf8(out).ok()
     }
 
     fn body(&self) -> Option<Body<'_>> {

@@ -176,9 +176,55 @@ impl<'de> Visitor<'de> for ReceivedEventVisitor {
 /// # Errors
 /// What differs, when the scan answered and serde_json read something else or refused.
 pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
-    crate::scanner::agrees(scan::payload(payload), || {
+    let scanned = scan::payload(payload);
+    let rewritten = scanned.as_ref().map(Rewritten::written);
+    let agreed = crate::scanner::agrees(scanned, || {
         crate::error::parse_json_str::<ReceivedEvent>(payload).map(|received| received.0)
-    })
+    })?;
+    rewritten.map_or(Ok(()), Rewritten::reads_as_serialized)?;
+    Ok(agreed)
+}
+
+/// The body answered for a change that rewrites both metadata objects of a scanned user,
+/// written before anything reads the keys the scan kept as text (the answer copies those as they
+/// came), to be compared with serde_json's serialization of the same change once the scan's
+/// reading is checked.
+struct Rewritten {
+    change: crate::MetadataChange,
+    text: Option<String>,
+}
+
+impl Rewritten {
+    fn written(event: &IdentityEvent) -> Rewritten {
+        let user = &event.user;
+        let change = user
+            .change()
+            .replace_app_metadata(user.app_metadata.clone())
+            .replace_user_metadata(user.user_metadata.clone());
+        let text = change.body_text();
+        Rewritten { change, text }
+    }
+
+    /// Whether the text written reads as the change's `Serialize` value, or neither was made
+    /// (a `user_metadata` with a key twice, refused once read, is written by neither).
+    fn reads_as_serialized(self) -> Result<(), String> {
+        let serialized = self.change.to_body();
+        let written = match &self.text {
+            Some(text) => Some(
+                serde_json::from_str::<serde_json::Value>(text)
+                    .map_err(|err| format!("the answer's body {text} is not JSON: {err}"))?,
+            ),
+            None => None,
+        };
+        if written == serialized {
+            Ok(())
+        } else {
+            Err(format!(
+                "the answer's body was written {:?}, serialized {serialized:?}",
+                self.text
+            ))
+        }
+    }
 }
 
 /// Whether the payload read where it stands in an event's body string (before the string is
@@ -192,13 +238,18 @@ pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
 pub(crate) fn in_string_agrees(event: &str) -> Result<bool, String> {
     let scanned = crate::envelope::scan::scan_with(event, scan::payload_in_string)
         .and_then(|(envelope, in_body)| Some((envelope, in_body?)));
-    crate::scanner::agrees(scanned, || {
+    let rewritten = scanned
+        .as_ref()
+        .map(|(_, payload)| Rewritten::written(payload));
+    let agreed = crate::scanner::agrees(scanned, || {
         let envelope =
             crate::envelope::Envelope::read_with_serde(event).map_err(|err| err.to_string())?;
         let body = envelope.body_text().map_err(|err| err.to_string())?;
         let payload = crate::error::parse_json_str::<ReceivedEvent>(&body)?.0;
         Ok((envelope, Box::new(payload)))
-    })
+    })?;
+    rewritten.map_or(Ok(()), Rewritten::reads_as_serialized)?;
+    Ok(agreed)
 }
 
 #[cfg(test)]
@@ -454,9 +505,19 @@ mod tests {
                 generate::object(next, &required, &optional, &mut value)
             }
             "app_metadata" => {
-                let keys = ["provider", "roles", "plan"];
+                // A site's own keys besides the typed ones: one also under an escaped name (the
+                // same key twice once unescaped), and an object of its own.
+                let keys = [
+                    "provider",
+                    "roles",
+                    "plan",
+                    "pl\\u0061n",
+                    "seats",
+                    "settings",
+                ];
                 generate::object(next, &[], &keys, &mut value)
             }
+            "settings" => generate::object(next, &[], &["a", "b", "\\u0061", "c"], &mut value),
             "provider" | "new_email" => nullable(next, &|next| generate::string(next)),
             "roles" => nullable(next, &|next| generate::strings(next)),
             "aud" | "role" | "email" | "em\\u0061il" => generate::string(next),
@@ -567,5 +628,73 @@ mod tests {
             &scan_agrees,
             &|payload| crate::error::parse_json_str::<ReceivedEvent>(payload).is_ok(),
         );
+    }
+
+    /// A payload whose user has `app_metadata` as given.
+    fn with_app_metadata(app_metadata: &str) -> String {
+        format!(
+            r#"{{"event":"login","user":{{"id":"1111a1a1-a11a-1111-aa11-aaa11111a11a","email":"e","app_metadata":{app_metadata},"user_metadata":{{"n":1}},"created_at":"2026-11-27T12:00:00Z","updated_at":"2026-11-27T12:00:00Z"}}}}"#
+        )
+    }
+
+    /// The body written for [`Rewritten`]'s change of the payload read in place in an event's
+    /// body, if it was.
+    fn rewritten_in_string(payload: &str) -> Option<String> {
+        let event = event_with_body(payload);
+        let (_, in_body) = crate::envelope::scan::scan_with(&event, scan::payload_in_string)?;
+        Rewritten::written(&*in_body?).text
+    }
+
+    /// The keys of `app_metadata` the scan keeps as text are answered as they came (in their
+    /// order, their values' spacing kept), and what it reads at once (a float, an escaped key,
+    /// more keys than it checks, an escape of the body string's own) is answered from the map:
+    /// either way, the body reads as serde_json's serialization of the same change.
+    #[test]
+    fn the_answer_reads_as_the_serialized_change_however_app_metadata_was_kept() {
+        let kept = r#"{"provider":"email","z":1, "a" : [1, 2],"plan":{"tier":"pro","n":-3}}"#;
+        let payload = with_app_metadata(kept);
+        assert!(agrees(&payload) && in_string(&event_with_body(&payload)));
+        let as_they_came = r#""z":1,"a":[1, 2],"plan":{"tier":"pro","n":-3}"#;
+        for written in [
+            scan::payload(&payload).and_then(|event| Rewritten::written(&event).text),
+            rewritten_in_string(&payload),
+        ] {
+            let written = written.unwrap_or_default();
+            assert!(written.contains(as_they_came), "{written}");
+        }
+        // A string's own escapes are kept as text where the payload is read as text (read in
+        // place in the body string, such a string is not read by the scan).
+        let escaped = with_app_metadata(r#"{"z":"pr\"o\\","a":"\u00e9"}"#);
+        assert!(agrees(&escaped));
+        let written = scan::payload(&escaped).and_then(|event| Rewritten::written(&event).text);
+        let written = written.unwrap_or_default();
+        assert!(
+            written.contains(r#""z":"pr\"o\\","a":"\u00e9""#),
+            "{written}"
+        );
+
+        let many: Vec<String> = (0..12).map(|n| format!(r#""k{n}":{n}"#)).collect();
+        for app_metadata in [
+            r#"{"f":1.5,"z":1}"#.to_owned(),
+            r#"{"\u0061":1,"z":1}"#.to_owned(),
+            r#"{"z":1,"a":{"\u0062":[true]}}"#.to_owned(),
+            format!("{{{}}}", many.join(",")),
+            format!(r#"{{"z":{{{}}}}}"#, many.join(",")),
+            "{\"z\":\n1,\"a\":\"\u{e9}\\u00e9\"}".to_owned(),
+            r#"{"roles":null,"provider":null}"#.to_owned(),
+            "{}".to_owned(),
+        ] {
+            let payload = with_app_metadata(&app_metadata);
+            assert!(agrees(&payload), "{payload}");
+            in_string(&event_with_body(&payload));
+        }
+        // Keys twice are refused, whichever reader finds them.
+        for app_metadata in [
+            r#"{"z":1,"z":1}"#,
+            r#"{"z":{"a":1,"a":1}}"#,
+            r#"{"z":1,"\u007a":1}"#,
+        ] {
+            assert!(!agrees(&with_app_metadata(app_metadata)), "{app_metadata}");
+        }
     }
 }

@@ -49,6 +49,7 @@ mod generate;
 mod invocation;
 mod log;
 mod metadata;
+mod other_keys;
 mod outcome;
 #[cfg(test)]
 mod picker;
@@ -90,6 +91,7 @@ pub use faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
 pub use function::IdentityFunction;
 pub use invocation::{FromInvocation, State};
 pub use metadata::AppMetadata;
+pub use other_keys::OtherKeys;
 pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
 pub use request::{MAX_BODY_BYTES, Request};
 pub use response::Response;

@@ -10,7 +10,8 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::scanner::{self, Scanner};
+use crate::other_keys::OtherKeys;
+use crate::scanner::{self, DistinctKeys, Scanner};
 use crate::strict::{StrictValue, insert_new, once};
 use crate::text::Text;
 
@@ -26,7 +27,7 @@ use crate::text::Text;
 ///     serde_json::from_str(r#"{"provider":"email","roles":["admin"],"plan":"pro"}"#).unwrap();
 /// assert_eq!(meta.provider.as_deref(), Some("email"));
 /// assert!(meta.has_role("admin"));
-/// assert_eq!(meta.other["plan"], "pro");
+/// assert_eq!(meta.other.get("plan"), Some(&"pro".into()));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AppMetadata {
@@ -37,9 +38,9 @@ pub struct AppMetadata {
     /// role has been given, and keeping `None` apart from `Some(vec![])` round-trips exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    /// Every other key, kept as it came.
+    /// Every other key, kept as it came (and, in an invocation, read when first asked for).
     #[serde(flatten)]
-    pub other: Map<String, Value>,
+    pub other: OtherKeys,
 }
 
 // Written out rather than derived with `#[serde(flatten)]`, which buffers the whole object
@@ -76,7 +77,7 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
         Ok(AppMetadata {
             provider: provider.flatten(),
             roles: roles.flatten(),
-            other,
+            other: other.into(),
         })
     }
 }
@@ -84,7 +85,67 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
 impl AppMetadata {
     /// Reads an `app_metadata` object with the direct scan (see `scanner`), as serde_json reads
     /// it, or `None` when unsure.
+    ///
+    /// The keys other than `provider` and `roles` are only checked, and kept as the object's
+    /// text ([`OtherKeys`]), when the scan's own reader would build them all; otherwise, or when
+    /// there are more than a few, the object is read again with them built at once.
     pub(crate) fn scan<const IN_STRING: bool>(
+        s: &mut Scanner<'_, IN_STRING>,
+    ) -> Option<AppMetadata> {
+        s.whitespace();
+        let start = s.i;
+        let mut provider = None;
+        let mut roles = None;
+        let mut keys: Option<DistinctKeys<'_>> = None;
+        let checked = s.object(|s, key| match &*key {
+            "provider" => scanner::once(&mut provider, s.nullable(Scanner::owned)?),
+            "roles" => scanner::once(&mut roles, s.nullable(Scanner::strings)?),
+            _ => {
+                keys.get_or_insert_default().insert(key)?;
+                s.check_value(3)
+            }
+        });
+        if checked.is_none() {
+            s.i = start;
+            return Self::scan_at_once(s);
+        }
+        let other = if keys.is_some() {
+            OtherKeys::received(s.text.get(start..s.i)?, IN_STRING)
+        } else {
+            OtherKeys::default()
+        };
+        Some(AppMetadata {
+            provider: provider.flatten(),
+            roles: roles.flatten(),
+            other,
+        })
+    }
+
+    /// Writes the object as JSON, as its `Serialize` writes it (the keys it keeps as received, as
+    /// they came: see [`OtherKeys`]).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> Option<()> {
+        out.push(b'{');
+        let mut first = true;
+        if let Some(provider) = &self.provider {
+            out.extend_from_slice(b"\"provider\":");
+            serde_json::to_writer(&mut *out, provider).ok()?;
+            first = false;
+        }
+        if let Some(roles) = &self.roles {
+            if !first {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"roles\":");
+            serde_json::to_writer(&mut *out, roles).ok()?;
+            first = false;
+        }
+        self.other.write_members(out, first)?;
+        out.push(b'}');
+        Some(())
+    }
+
+    /// [`scan`](Self::scan) with every key built at once.
+    pub(crate) fn scan_at_once<const IN_STRING: bool>(
         s: &mut Scanner<'_, IN_STRING>,
     ) -> Option<AppMetadata> {
         let mut provider = None;
@@ -98,7 +159,7 @@ impl AppMetadata {
         Some(AppMetadata {
             provider: provider.flatten(),
             roles: roles.flatten(),
-            other,
+            other: other.into(),
         })
     }
 

@@ -2,14 +2,16 @@
 //!
 //! Once the envelope and the client context were read directly, reading the payload with
 //! serde_json into the typed user was the largest part of a small invocation (a quarter of its
-//! instructions). This reader walks the payload's and
-//! the user's known keys itself, checks `user_metadata` whole and keeps its text (as the serde
-//! reading does), and hands only the values it does not model (the user's other keys, other
-//! `app_metadata` keys) to serde_json, value by value. It answers only when it is sure: for
-//! anything else (a key given twice, a missing or mistyped field, a timestamp or an id that does
-//! not parse, anything that is not valid JSON) it answers `None`, and the payload is read by
-//! serde_json, which then gives the answer or the error. The tests and the `payload_scan` fuzz
-//! target check that whenever this reader answers, serde_json answers the same.
+//! instructions). This reader walks the payload's and the user's known keys itself, checks
+//! `user_metadata` whole and keeps its text (as the serde reading does), checks the
+//! `app_metadata` keys it does not model and keeps their text too (see
+//! [`OtherKeys`](crate::OtherKeys)), and builds the user's other keys, handing serde_json only
+//! the values it does not build itself (a float), value by value. It answers only when it is
+//! sure: for anything else (a key given twice, a missing or mistyped field, a timestamp or an id
+//! that does not parse, anything that is not valid JSON) it answers `None`, and the payload is
+//! read by serde_json, which then gives the answer or the error. The tests and the
+//! `payload_scan` fuzz target check that whenever this reader answers, serde_json answers the
+//! same, and that the body answered for a change of it reads as serde_json's serialization.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
