@@ -195,6 +195,33 @@ mod background {
     }
 }
 
+mod own_keys {
+    use identity_runtime::{MetadataChange, User, identity_event};
+    #[identity_event(login)]
+    fn own_keys(user: &User) -> MetadataChange {
+        // Reads one of the site's own keys, and leaves them all as they are.
+        let tier = user
+            .app_metadata
+            .other
+            .get("plan")
+            .and_then(|plan| plan.get("tier"));
+        let role = if tier.and_then(|tier| tier.as_str()) == Some("pro") {
+            "pro"
+        } else {
+            "free"
+        };
+        user.change().add_role(role)
+    }
+}
+
+/// The sample login with `app_metadata` as the given JSON text, as Netlify sends it.
+fn with_app_metadata(app_metadata: &str) -> Vec<u8> {
+    let mut payload: Value =
+        serde_json::from_str(&testing::sample_payload(EventKind::Login)).unwrap();
+    payload["user"]["app_metadata"] = json!("@");
+    testing::lambda_event(&payload.to_string().replace(r#""@""#, app_metadata))
+}
+
 fn with_email(kind: EventKind, email: &str) -> Vec<u8> {
     let mut payload: Value = serde_json::from_str(&testing::sample_payload(kind)).unwrap();
     payload["user"]["email"] = json!(email);
@@ -216,6 +243,38 @@ fn a_change_answers_200_with_the_complete_object() {
         body,
         json!({"app_metadata": {"provider": "email", "roles": ["member"], "plan": "free"}})
     );
+}
+
+/// A site's own `app_metadata` keys (nested, escaped, in any order, more than a few, a float),
+/// however the payload's reader keeps them, are readable by the handler and answered unchanged
+/// beside the role it adds.
+#[test]
+fn a_change_keeps_the_sites_own_app_metadata_keys() {
+    let many: Vec<String> = (0..12).map(|n| format!(r#""k{n}": {n}"#)).collect();
+    for own in [
+        r#"{"plan": {"tier": "pro", "seats": 3}, "crm": "4f", "flags": [true, null, -1]}"#
+            .to_owned(),
+        r#"{"z": 1, "plan": {"tier": "pro"}, "crm": "4f-\"x\"", "\u00e9": "\u00e9"}"#.to_owned(),
+        format!(
+            r#"{{"plan": {{"tier": "free", "ratio": 0.25}}, "many": {{{}}}}}"#,
+            many.join(", ")
+        ),
+    ] {
+        let app_metadata = own.replacen('{', r#"{"provider": "github", "#, 1);
+        let (status, body) = answer(
+            &own_keys::IDENTITY_FUNCTION,
+            &with_app_metadata(&app_metadata),
+        );
+        assert_eq!(status, 200, "{own}");
+        let mut expected: Value = serde_json::from_str(&app_metadata).unwrap();
+        let role = if expected["plan"]["tier"] == "pro" {
+            "pro"
+        } else {
+            "free"
+        };
+        expected["roles"] = json!([role]);
+        assert_eq!(body, json!({"app_metadata": expected}), "{own}");
+    }
 }
 
 #[test]
