@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::AppMetadata;
 use crate::scanner::Scanner;
 use crate::strict::StrictMap;
 
@@ -60,12 +61,12 @@ impl Received {
             // ever wrong, the keys would read as empty (the `payload_scan` and `context` fuzz
             // targets compare every reading with serde_json's, which would tell).
             let read = if self.in_string {
-                others_at_once(&mut Scanner::in_string(&self.raw, 0))
+                AppMetadata::scan_at_once(&mut Scanner::in_string(&self.raw, 0))
             } else {
-                others_at_once(&mut Scanner::new(&self.raw))
+                AppMetadata::scan_at_once(&mut Scanner::new(&self.raw))
             };
             debug_assert!(read.is_some(), "the kept app_metadata did not read again");
-            read.unwrap_or_default()
+            read.map(|meta| meta.other.into_map()).unwrap_or_default()
         })
     }
 
@@ -88,19 +89,6 @@ impl Received {
             write_others(&mut Scanner::new(&self.raw), out, first)
         }
     }
-}
-
-/// The keys of an `app_metadata` object but `provider` and `roles`, built as
-/// [`AppMetadata::scan_at_once`](crate::AppMetadata) builds them.
-fn others_at_once<const IN_STRING: bool>(
-    s: &mut Scanner<'_, IN_STRING>,
-) -> Option<Map<String, Value>> {
-    let mut other = Map::new();
-    s.object(|s, key| match &*key {
-        "provider" | "roles" => s.skip_value(3),
-        _ => s.insert_new(&mut other, key, 3),
-    })?;
-    Some(other)
 }
 
 fn write_others<const IN_STRING: bool>(
