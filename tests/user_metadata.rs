@@ -31,6 +31,16 @@ mod edits {
     }
 }
 
+mod replaces_with_a_copy {
+    use identity_runtime::{MetadataChange, User, identity_event};
+    /// Answers the object as a whole without reading it: the answer writes it, and that reads it.
+    #[identity_event(login)]
+    fn replaces_with_a_copy(user: &User) -> MetadataChange {
+        user.change()
+            .replace_user_metadata(user.user_metadata.clone())
+    }
+}
+
 /// The Lambda event of [`payload`].
 fn event(metadata: &str) -> Vec<u8> {
     testing::lambda_event(&payload(metadata))
@@ -84,6 +94,20 @@ fn a_duplicate_key_is_refused_when_a_change_edits_the_object() {
     assert_eq!(
         body["user_metadata"],
         json!({"full_name": "Ada", "prefs": {"theme": "dark"}, "seen": true})
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_refused_when_a_change_answers_the_object_unread() {
+    let (status, body) = answer(&replaces_with_a_copy::IDENTITY_FUNCTION, DUPLICATE);
+    assert_eq!(status, 400, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("duplicate key `theme`"), "{message}");
+    let (status, body) = answer(&replaces_with_a_copy::IDENTITY_FUNCTION, GOOD);
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        json!({"user_metadata": serde_json::from_str::<Value>(GOOD).unwrap()})
     );
 }
 

@@ -191,8 +191,16 @@ impl MetadataChange {
 
     /// Why the user's `user_metadata` was refused, when it was read (by an edit or otherwise)
     /// and found to have a duplicate key. Answering such a change refuses the invocation (400).
+    ///
+    /// A `user_metadata` the change answers is read here if nothing read it yet (a copy of the
+    /// user's, put back whole): writing it would find the refusal, and a body that cannot be
+    /// written must not become a 204.
     pub(crate) fn refusal(&self) -> Option<&str> {
-        self.user.refusal()
+        if self.user_changed {
+            self.user.read_refusal()
+        } else {
+            self.user.refusal()
+        }
     }
 
     /// The JSON body this change answers with, or `None` when nothing changed.

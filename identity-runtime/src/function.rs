@@ -380,10 +380,14 @@ impl IdentityFunction {
                 if let Some(misuse) = change.misuse() {
                     return self.respond(Outcome::Fault(misuse.to_owned()));
                 }
-                Answer::quiet(match change.body_text() {
-                    Some(body) => Reply::Json { status: 200, body },
-                    None => Reply::NoContent,
-                })
+                if !change.is_changed() {
+                    return Answer::quiet(Reply::NoContent);
+                }
+                match change.body_text() {
+                    Some(body) => Answer::quiet(Reply::Json { status: 200, body }),
+                    // Not a 204: that would allow the user without the change.
+                    None => self.fail_closed("the change's body could not be written"),
+                }
             }
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();

@@ -175,6 +175,11 @@ impl UserMetadata {
         }
     }
 
+    /// Why this object is refused (a duplicate key), read first if it was not.
+    pub(crate) fn read_refusal(&self) -> Option<&str> {
+        self.parsed().err()
+    }
+
     /// The map to edit, parsed first if it was not; `None` when the object was refused for a
     /// duplicate key (the refusal stays readable with [`refusal`](Self::refusal)).
     pub(crate) fn map_mut(&mut self) -> Option<&mut Map<String, Value>> {
