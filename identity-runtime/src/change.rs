@@ -7,6 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::body_writer::BodyWriter;
 use crate::metadata::AppMetadata;
 use crate::user_metadata::UserMetadata;
 
@@ -209,30 +210,41 @@ impl MetadataChange {
         self.body().and_then(|body| serde_json::to_value(body).ok())
     }
 
-    /// The body as text, as it is answered: only the edited objects, each complete.
+    /// The body as text, as it is answered: only the edited objects, each complete; `None` when
+    /// nothing changed or the body cannot be written (a refused `user_metadata`).
+    pub(crate) fn body_text(&self) -> Option<String> {
+        let mut out = Vec::with_capacity(128);
+        self.write_body(&mut BodyWriter::plain(&mut out))?;
+        String::from_utf8(out).ok()
+    }
+
+    /// Writes the body as it is answered, plain or escaped as the Lambda answer's `body` string.
     ///
     /// Written directly rather than through `Serialize`, so that the `app_metadata` keys an
     /// invocation kept as text ([`OtherKeys`](crate::OtherKeys)) are copied as they came instead
     /// of being read into a map only to be written out again. It reads as
     /// [`to_body`](Self::to_body)'s value: the payload scan's tests and the `payload_scan` fuzz
     /// target compare the two for every payload they read.
-    pub(crate) fn body_text(&self) -> Option<String> {
+    ///
+    /// # Errors
+    /// `None` when nothing changed, or when the body cannot be written (a refused
+    /// `user_metadata`; [`refusal`](Self::refusal) tells first).
+    pub(crate) fn write_body(&self, out: &mut BodyWriter<'_>) -> Option<()> {
         let body = self.body()?;
-        let mut out = Vec::with_capacity(128);
-        out.push(b'{');
+        out.punct(b'{');
         if let Some(app) = body.app_metadata {
-            out.extend_from_slice(b"\"app_metadata\":");
-            app.write_json(&mut out)?;
+            out.key("app_metadata");
+            app.write_json(out)?;
         }
         if let Some(user) = body.user_metadata {
             if body.app_metadata.is_some() {
-                out.push(b',');
+                out.punct(b',');
             }
-            out.extend_from_slice(b"\"user_metadata\":");
-            serde_json::to_writer(&mut out, user).ok()?;
+            out.key("user_metadata");
+            out.value(user)?;
         }
-        out.push(b'}');
-        String::from_utf8(out).ok()
+        out.punct(b'}');
+        Some(())
     }
 
     fn body(&self) -> Option<Body<'_>> {

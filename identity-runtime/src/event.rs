@@ -187,11 +187,12 @@ pub(crate) fn scan_agrees(payload: &str) -> Result<bool, String> {
 
 /// The body answered for a change that rewrites both metadata objects of a scanned user,
 /// written before anything reads the keys the scan kept as text (the answer copies those as they
-/// came), to be compared with serde_json's serialization of the same change once the scan's
-/// reading is checked.
+/// came), plain and escaped as the Lambda answer's `body` string, to be compared with
+/// serde_json's serialization of the same change once the scan's reading is checked.
 struct Rewritten {
     change: crate::MetadataChange,
     text: Option<String>,
+    escaped: Option<Vec<u8>>,
 }
 
 impl Rewritten {
@@ -201,8 +202,16 @@ impl Rewritten {
             .change()
             .replace_app_metadata(user.app_metadata.clone())
             .replace_user_metadata(user.user_metadata.clone());
+        let mut escaped = Vec::new();
+        let escaped = change
+            .write_body(&mut crate::body_writer::BodyWriter::escaped(&mut escaped))
+            .map(|()| escaped);
         let text = change.body_text();
-        Rewritten { change, text }
+        Rewritten {
+            change,
+            text,
+            escaped,
+        }
     }
 
     /// Whether the text written reads as the change's `Serialize` value, or neither was made
@@ -216,14 +225,28 @@ impl Rewritten {
             ),
             None => None,
         };
-        if written == serialized {
-            Ok(())
-        } else {
-            Err(format!(
+        if written != serialized {
+            return Err(format!(
                 "the answer's body was written {:?}, serialized {serialized:?}",
                 self.text
-            ))
+            ));
         }
+        // Escaped, it is serde_json's escaping of the plain body as a string's contents.
+        let escaped_plain = self.text.as_deref().map(|text| {
+            let quoted = serde_json::to_vec(text).unwrap_or_default();
+            quoted
+                .get(1..quoted.len().saturating_sub(1))
+                .unwrap_or_default()
+                .to_vec()
+        });
+        if self.escaped != escaped_plain {
+            return Err(format!(
+                "the answer's body was written escaped {:?}, plain {:?}",
+                self.escaped.as_deref().map(String::from_utf8_lossy),
+                self.text
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -13,7 +13,7 @@ use tokio::sync::OnceCell;
 
 use crate::context::LambdaContext;
 use crate::envelope::Envelope;
-use crate::error::{ErrorBody, InvocationError};
+use crate::error::InvocationError;
 use crate::event::{EventKind, IdentityEvent, ReceivedEvent};
 use crate::faults::Faults;
 use crate::invocation::Invocation;
@@ -380,44 +380,37 @@ impl IdentityFunction {
                 if let Some(misuse) = change.misuse() {
                     return self.respond(Outcome::Fault(misuse.to_owned()));
                 }
-                if !change.is_changed() {
-                    return Answer::quiet(Reply::NoContent);
-                }
-                match change.body_text() {
-                    Some(body) => Answer::quiet(Reply::Json { status: 200, body }),
-                    // Not a 204: that would allow the user without the change.
-                    None => self.fail_closed("the change's body could not be written"),
-                }
+                Answer::quiet(if change.is_changed() {
+                    Reply::Changed(Box::new(change))
+                } else {
+                    Reply::NoContent
+                })
             }
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
-                let body = ErrorBody {
-                    error: "denied",
-                    message: deny.reason(),
-                };
+                let line = log::denied_line(self.name, status, deny.reason());
                 Answer::logged(
-                    Reply::Json {
+                    Reply::Error {
                         status,
-                        body: body.to_json(),
+                        error: "denied",
+                        message: deny.into_reason(),
                     },
-                    log::denied_line(self.name, status, deny.reason()),
+                    line,
                 )
             }
             Outcome::Invalid(err) => {
                 let message = err.to_string();
-                let body = ErrorBody {
-                    error: err.code(),
-                    message: &message,
-                };
+                let line = log::format_line(
+                    self.name,
+                    format_args!("rejected ({}): {message}", err.status()),
+                );
                 Answer::logged(
-                    Reply::Json {
+                    Reply::Error {
                         status: err.status(),
-                        body: body.to_json(),
+                        error: err.code(),
+                        message,
                     },
-                    log::format_line(
-                        self.name,
-                        format_args!("rejected ({}): {message}", err.status()),
-                    ),
+                    line,
                 )
             }
             Outcome::Fault(reason) if self.faults.is_fail_open() => Answer::logged(
@@ -433,14 +426,11 @@ impl IdentityFunction {
 
     /// A fault's 500, logged; also used where failing open is never right.
     fn fail_closed(&self, reason: &str) -> Answer {
-        let body = ErrorBody {
-            error: "fault",
-            message: reason,
-        };
         Answer::logged(
-            Reply::Json {
+            Reply::Error {
                 status: 500,
-                body: body.to_json(),
+                error: "fault",
+                message: reason.to_owned(),
             },
             log::format_line(self.name, format_args!("fault (500): {reason}")),
         )

@@ -35,6 +35,7 @@
 // Nothing that comes from outside the process may be unwrapped.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+mod body_writer;
 mod change;
 mod context;
 mod deny;

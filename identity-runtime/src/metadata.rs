@@ -10,6 +10,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::body_writer::BodyWriter;
 use crate::other_keys::OtherKeys;
 use crate::scanner::{self, DistinctKeys, Scanner};
 use crate::strict::{StrictValue, insert_new, once};
@@ -123,24 +124,24 @@ impl AppMetadata {
 
     /// Writes the object as JSON, as its `Serialize` writes it (the keys it keeps as received, as
     /// they came: see [`OtherKeys`]).
-    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> Option<()> {
-        out.push(b'{');
+    pub(crate) fn write_json(&self, out: &mut BodyWriter<'_>) -> Option<()> {
+        out.punct(b'{');
         let mut first = true;
         if let Some(provider) = &self.provider {
-            out.extend_from_slice(b"\"provider\":");
-            serde_json::to_writer(&mut *out, provider).ok()?;
+            out.key("provider");
+            out.value(provider)?;
             first = false;
         }
         if let Some(roles) = &self.roles {
             if !first {
-                out.push(b',');
+                out.punct(b',');
             }
-            out.extend_from_slice(b"\"roles\":");
-            serde_json::to_writer(&mut *out, roles).ok()?;
+            out.key("roles");
+            out.value(roles)?;
             first = false;
         }
         self.other.write_members(out, first)?;
-        out.push(b'}');
+        out.punct(b'}');
         Some(())
     }
 

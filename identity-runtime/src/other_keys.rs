@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::AppMetadata;
+use crate::body_writer::BodyWriter;
 use crate::scanner::Scanner;
 use crate::strict::StrictMap;
 
@@ -81,8 +82,9 @@ impl Received {
     }
 
     /// The keys, as members of the object being written to `out`, each as it stands in the text
-    /// (its `\"` and `\\` unescaped when it stood in the body string).
-    fn write_raw(&self, out: &mut Vec<u8>, first: bool) -> Option<()> {
+    /// (its `\"` and `\\` unescaped when it stood in the body string and plain JSON is
+    /// written).
+    fn write_raw(&self, out: &mut BodyWriter<'_>, first: bool) -> Option<()> {
         if self.in_string {
             write_others(&mut Scanner::in_string(&self.raw, 0), out, first)
         } else {
@@ -93,7 +95,7 @@ impl Received {
 
 fn write_others<const IN_STRING: bool>(
     s: &mut Scanner<'_, IN_STRING>,
-    out: &mut Vec<u8>,
+    out: &mut BodyWriter<'_>,
     mut first: bool,
 ) -> Option<()> {
     s.object(|s, key| {
@@ -102,14 +104,14 @@ fn write_others<const IN_STRING: bool>(
         }
         let value = s.raw_value(3)?;
         if !std::mem::take(&mut first) {
-            out.push(b',');
+            out.punct(b',');
         }
-        serde_json::to_writer(&mut *out, &*key).ok()?;
-        out.push(b':');
+        out.value(&*key)?;
+        out.punct(b':');
         if IN_STRING {
-            crate::scanner::unquote_into(value, out)
+            out.text_in_string(value)
         } else {
-            out.extend_from_slice(value.as_bytes());
+            out.text(value);
             Some(())
         }
     })
@@ -127,6 +129,12 @@ impl OtherKeys {
                 parsed: OnceLock::new(),
             })),
         }
+    }
+
+    /// Whether the keys are the text an invocation kept, unread or read.
+    #[cfg(test)]
+    pub(crate) fn is_kept(&self) -> bool {
+        self.received.is_some()
     }
 
     /// The value of `key`, if present.
@@ -231,7 +239,7 @@ impl OtherKeys {
     /// Writes the keys as members of the JSON object being written to `out`, a comma before
     /// each unless `first` and it is the first; keys still kept as received (unedited, read or
     /// not) are copied as they came, without going through a map.
-    pub(crate) fn write_members(&self, out: &mut Vec<u8>, first: bool) -> Option<()> {
+    pub(crate) fn write_members(&self, out: &mut BodyWriter<'_>, first: bool) -> Option<()> {
         if let Some(received) = &self.received {
             let start = out.len();
             if received.write_raw(out, first).is_some() {
@@ -245,11 +253,11 @@ impl OtherKeys {
         let mut first = first;
         for (key, value) in self.as_map() {
             if !std::mem::take(&mut first) {
-                out.push(b',');
+                out.punct(b',');
             }
-            serde_json::to_writer(&mut *out, key).ok()?;
-            out.push(b':');
-            serde_json::to_writer(&mut *out, value).ok()?;
+            out.value(key)?;
+            out.punct(b':');
+            out.value(value)?;
         }
         Some(())
     }

@@ -4,6 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::body_writer::BodyWriter;
+use crate::change::MetadataChange;
+use crate::error::ErrorBody;
+
 /// The answer of one invocation, in the Lambda proxy shape
 /// `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`.
 ///
@@ -70,19 +74,64 @@ impl Response {
     }
 }
 
-/// What the handler's outcome became, before it takes the public [`Response`] shape: a 204, or
-/// a status with a JSON body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the handler's outcome became, before it takes the public [`Response`] shape or is
+/// written as the Lambda answer: its body is written once, into whichever it becomes.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Reply {
+    /// 204, allowed unchanged.
     NoContent,
-    Json { status: u16, body: String },
+    /// 200 with the edited objects of a change that has edits, its refusal already asked. Boxed:
+    /// a change is large, and an answer is moved a few times on its way out.
+    Changed(Box<MetadataChange>),
+    /// A denial, bad input or a fault: the status and `{"error": error, "message": message}`.
+    Error {
+        status: u16,
+        error: &'static str,
+        message: String,
+    },
 }
+
+impl Reply {
+    fn status(&self) -> u16 {
+        match self {
+            Reply::NoContent => 204,
+            Reply::Changed(_) => 200,
+            Reply::Error { status, .. } => *status,
+        }
+    }
+
+    /// Writes the body JSON to `out` (plain or escaped); nothing for a 204.
+    fn write_body(&self, out: &mut BodyWriter<'_>) -> Result<(), serde_json::Error> {
+        let written = match self {
+            Reply::NoContent => Some(()),
+            Reply::Changed(change) => change.write_body(out),
+            Reply::Error { error, message, .. } => out.value(&ErrorBody { error, message }),
+        };
+        written.ok_or_else(|| serde::ser::Error::custom(UNWRITABLE))
+    }
+}
+
+/// Why a body could not be written: only a change's refused `user_metadata` fails to, and the
+/// function refuses such a change before it answers.
+const UNWRITABLE: &str = "the answer's body could not be written";
 
 impl From<Reply> for Response {
     fn from(reply: Reply) -> Response {
-        match reply {
-            Reply::NoContent => Response::no_content(),
-            Reply::Json { status, body } => Response::json(status, body),
+        if matches!(reply, Reply::NoContent) {
+            return Response::no_content();
+        }
+        let mut body = Vec::with_capacity(128);
+        match reply.write_body(&mut BodyWriter::plain(&mut body)) {
+            // The writer writes whole UTF-8 text.
+            Ok(()) => Response::json(reply.status(), String::from_utf8(body).unwrap_or_default()),
+            Err(err) => Response::json(
+                500,
+                ErrorBody {
+                    error: "fault",
+                    message: &err.to_string(),
+                }
+                .to_json(),
+            ),
         }
     }
 }
@@ -117,26 +166,25 @@ impl Answer {
 
     /// Appends the answer's Lambda proxy JSON to `out`: the bytes serde_json makes of the
     /// [`Response`], written directly. Building the `Response`'s maps and serializing it was
-    /// twice the work.
+    /// twice the work, and writing the body and then escaping it into the `body` string went
+    /// over it twice: it is written once, escaped as it is written
+    /// ([`BodyWriter`]).
     ///
     /// # Errors
-    /// Never for a `Vec`; serde_json's string writer is fallible in its signature only.
+    /// When the body cannot be written: only a change's refused `user_metadata` fails to be,
+    /// and the function refuses such a change (400) before it answers.
     pub fn write_lambda_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        use serde::Serializer as _;
-        let (status, body) = match &self.reply {
-            Reply::NoContent => {
-                out.extend_from_slice(NO_CONTENT_JSON);
-                return Ok(());
-            }
-            Reply::Json { status, body } => (*status, body),
-        };
+        if matches!(self.reply, Reply::NoContent) {
+            out.extend_from_slice(NO_CONTENT_JSON);
+            return Ok(());
+        }
         out.extend_from_slice(br#"{"statusCode":"#);
-        out.extend_from_slice(itoa::Buffer::new().format(status).as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(self.reply.status()).as_bytes());
         out.extend_from_slice(
-            br#","headers":{"content-type":"application/json"},"multiValueHeaders":{},"body":"#,
+            br#","headers":{"content-type":"application/json"},"multiValueHeaders":{},"body":""#,
         );
-        serde_json::Serializer::new(&mut *out).serialize_str(body)?;
-        out.extend_from_slice(br#","isBase64Encoded":false}"#);
+        self.reply.write_body(&mut BodyWriter::escaped(out))?;
+        out.extend_from_slice(br#"","isBase64Encoded":false}"#);
         Ok(())
     }
 
@@ -168,6 +216,9 @@ impl Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scanner::Scanner;
+    use crate::testing::sample_user;
+    use crate::{AppMetadata, UserMetadata};
 
     fn lambda_json(reply: Reply) -> Vec<u8> {
         let mut out = b"kept".to_vec();
@@ -176,30 +227,89 @@ mod tests {
         out.split_off(4)
     }
 
-    #[test]
-    fn the_lambda_json_is_serde_jsons_serialization_of_the_response() {
-        let mut bodies = vec![
+    /// Text with every ASCII character, alone and among other text, and more.
+    fn texts() -> Vec<String> {
+        let mut texts = vec![
             String::new(),
             r#"{"app_metadata":{"roles":["a\"b"]}}"#.to_owned(),
-            r#"{"error":"denied","message":"no"}"#.to_owned(),
             "ünïcode ✓ 𝄞 \u{2028}\u{2029}".to_owned(),
             "x".repeat(70_000),
         ];
-        // Every ASCII character, alone and among text.
         for byte in 0..=0x7fu8 {
             let c = char::from(byte);
-            bodies.push(c.to_string());
-            bodies.push(format!("{{\"k\":\"a{c}b\"}}"));
+            texts.push(c.to_string());
+            texts.push(format!("a{c}b\\{c}\"{c}"));
         }
-        for status in [200, 204, 400, 401, 403, 413, 422, 500, 599, 1000, u16::MAX] {
-            for body in &bodies {
-                let reply = Reply::Json {
-                    status,
-                    body: body.clone(),
+        texts
+    }
+
+    /// `app_metadata` as the payload scan reads it from `json` as it came (`in_string` false)
+    /// or as it stands inside the event's body string, its own keys kept as text where the
+    /// scan keeps them; `None` where the scan leaves the payload to serde_json.
+    fn scanned(json: &str, in_string: bool) -> Option<AppMetadata> {
+        if in_string {
+            let quoted = serde_json::to_string(json).unwrap();
+            AppMetadata::scan(&mut Scanner::in_string(&quoted[1..quoted.len() - 1], 0))
+        } else {
+            AppMetadata::scan(&mut Scanner::new(json))
+        }
+    }
+
+    fn changes() -> Vec<MetadataChange> {
+        let user = sample_user();
+        let mut changes = vec![];
+        for text in texts().iter().step_by(7) {
+            changes.push(user.change().add_role(text.clone()));
+            changes.push(user.change().set_user(text.clone(), text.clone()));
+            changes.push(user.change().set_app("k", text.clone()).set_user("k", 1.5));
+        }
+        let own = " { \"provider\" : \"email\",\n\t\"plan\":{\"a\\\"b\":\"c\\\\n\\u00e9\"},\r\"n\" : [1, -2, {}] } ";
+        let mut kept = [0, 0];
+        let spaced =
+            r#"{ "provider": "email", "plan": {"ab": "c d", "é": "✓"}, "n" : [1, -2, {}]}"#;
+        for json in [
+            own,
+            own.trim(),
+            spaced,
+            r#"{"a/b":"\u0001","c":"\/"}"#,
+            r#"{"plan":"pro"}"#,
+        ] {
+            for in_string in [false, true] {
+                let Some(meta) = scanned(json, in_string) else {
+                    continue;
                 };
-                let expected = serde_json::to_vec(&Response::from(reply.clone())).unwrap();
-                assert_eq!(lambda_json(reply), expected, "{status} {body:?}");
+                kept[usize::from(in_string)] += usize::from(meta.other.is_kept());
+                changes.push(user.change().replace_app_metadata(meta.clone()));
+                changes.push(user.change().replace_app_metadata(meta).add_role("r"));
             }
+        }
+        assert!(kept[0] >= 2 && kept[1] >= 2, "kept as text: {kept:?}");
+        changes
+    }
+
+    #[test]
+    fn the_lambda_json_is_serde_jsons_serialization_of_the_response() {
+        let mut replies: Vec<Reply> = changes()
+            .into_iter()
+            .map(|c| Reply::Changed(Box::new(c)))
+            .collect();
+        for status in [200, 400, 401, 403, 413, 422, 500, 599, 1000, u16::MAX] {
+            for message in texts() {
+                replies.push(Reply::Error {
+                    status,
+                    error: "denied",
+                    message,
+                });
+            }
+        }
+        for reply in replies {
+            let expected = serde_json::to_vec(&Response::from(reply.clone())).unwrap();
+            let written = lambda_json(reply.clone());
+            assert_eq!(
+                String::from_utf8_lossy(&written),
+                String::from_utf8_lossy(&expected),
+                "{reply:?}"
+            );
         }
         let no_content = serde_json::to_vec(&Response::no_content()).unwrap();
         assert_eq!(lambda_json(Reply::NoContent), no_content);
@@ -207,18 +317,48 @@ mod tests {
     }
 
     #[test]
+    fn a_changes_body_is_its_to_body() {
+        for change in changes() {
+            let response = Response::from(Reply::Changed(Box::new(change.clone())));
+            assert_eq!(response.status_code, 200);
+            assert_eq!(response.body_json(), change.to_body(), "{change:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_written_is_a_fault_in_either_shape() {
+        let refused = UserMetadata::received(r#"{"a":1,"a":2}"#.into()).unwrap();
+        let reply = Reply::Changed(Box::new(
+            sample_user().change().replace_user_metadata(refused),
+        ));
+        let response = Response::from(reply.clone());
+        assert_eq!(response.status_code, 500);
+        assert_eq!(
+            response.body_json(),
+            Some(serde_json::json!({"error": "fault", "message": UNWRITABLE}))
+        );
+        let err = Answer::quiet(reply)
+            .write_lambda_json(&mut Vec::new())
+            .unwrap_err();
+        assert_eq!(err.to_string(), UNWRITABLE);
+    }
+
+    #[test]
     fn the_answer_keeps_its_status_and_its_line() {
         let denied = Answer::logged(
-            Reply::Json {
+            Reply::Error {
                 status: 403,
-                body: "{}".to_owned(),
+                error: "denied",
+                message: "no".to_owned(),
             },
             "[f] denied (403): no\n".to_owned(),
         );
         assert_eq!(denied.log_line(), Some("[f] denied (403): no\n"));
         let denied = denied.into_response();
-        assert_eq!(denied.status_code, 403);
-        assert_eq!(denied, Response::json(403, "{}".to_owned()));
+        assert_eq!(
+            denied,
+            Response::json(403, r#"{"error":"denied","message":"no"}"#.to_owned())
+        );
         let allowed = Answer::quiet(Reply::NoContent);
         assert_eq!(allowed.log_line(), None);
         let allowed = allowed.into_response();
