@@ -49,13 +49,13 @@ impl<'a> BodyWriter<'a> {
 
     /// A byte of the JSON's structure (`{`, `,`, `:`), which needs no escape at either level.
     pub(crate) fn punct(&mut self, byte: u8) {
-        debug_assert!(escape(byte).is_none(), "{byte:#x} is not punctuation");
+        debug_assert!(is_plain(byte), "{byte:#x} is not punctuation");
         self.out.push(byte);
     }
 
     /// `"name":`, for a name that needs no escape (a field's).
     pub(crate) fn key(&mut self, name: &str) {
-        debug_assert!(name.bytes().all(|b| escape(b).is_none()), "{name:?}");
+        debug_assert!(name.bytes().all(is_plain), "{name:?}");
         let quote: &[u8] = if self.escaped { b"\\\"" } else { b"\"" };
         self.out.extend_from_slice(quote);
         self.out.extend_from_slice(name.as_bytes());
@@ -80,7 +80,8 @@ impl<'a> BodyWriter<'a> {
     /// JSON text as it stands, whitespace and escapes in it kept.
     pub(crate) fn text(&mut self, json: &str) {
         if self.escaped {
-            escape_into(json.as_bytes(), self.out);
+            // Writing to a `Vec` does not fail.
+            let _ = escape_into(json, self.out);
         } else {
             self.out.extend_from_slice(json.as_bytes());
         }
@@ -153,26 +154,13 @@ impl Formatter for Escaped {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        let mut escaped = Vec::with_capacity(fragment.len() + 16);
-        escape_into(fragment.as_bytes(), &mut escaped);
-        writer.write_all(&escaped)
+        escape_into(fragment, writer)
     }
 }
 
-/// What serde_json writes for `byte` inside a string, when it escapes it: `"`, `\` and the
-/// control characters, nothing else.
-fn escape(byte: u8) -> Option<&'static [u8]> {
-    Some(match byte {
-        b'"' => b"\\\"",
-        b'\\' => b"\\\\",
-        0x08 => b"\\b",
-        0x0c => b"\\f",
-        b'\n' => b"\\n",
-        b'\r' => b"\\r",
-        b'\t' => b"\\t",
-        0..=0x1f => b"\\u00",
-        _ => return None,
-    })
+/// Whether `byte` has no escape in a JSON string (it is not `"`, `\` or a control character).
+fn is_plain(byte: u8) -> bool {
+    !matches!(byte, b'"' | b'\\' | 0..=0x1f)
 }
 
 /// `byte`'s two lowercase hex digits, as serde_json writes a control character's.
@@ -184,21 +172,24 @@ fn hex(byte: u8) -> [u8; 2] {
     ]
 }
 
-/// Appends `text` escaped as serde_json escapes a string's contents.
-fn escape_into(text: &[u8], out: &mut Vec<u8>) {
-    let mut run = 0;
-    for (i, &byte) in text.iter().enumerate() {
-        let Some(escaped) = escape(byte) else {
-            continue;
-        };
-        out.extend_from_slice(text.get(run..i).unwrap_or_default());
-        out.extend_from_slice(escaped);
-        if escaped == b"\\u00" {
-            out.extend_from_slice(&hex(byte));
-        }
-        run = i + 1;
+/// Writes `text` escaped as serde_json escapes a string's contents, by serde_json itself.
+fn escape_into<W: ?Sized + io::Write>(text: &str, out: &mut W) -> io::Result<()> {
+    text.serialize(&mut serde_json::Serializer::with_formatter(out, Contents))
+        .map_err(io::Error::other)
+}
+
+/// serde_json's compact formatter without a string's quotes: a string written through it is its
+/// contents, escaped.
+struct Contents;
+
+impl Formatter for Contents {
+    fn begin_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
     }
-    out.extend_from_slice(text.get(run..).unwrap_or_default());
+
+    fn end_string<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -124,14 +124,11 @@ impl From<Reply> for Response {
         match reply.write_body(&mut BodyWriter::plain(&mut body)) {
             // The writer writes whole UTF-8 text.
             Ok(()) => Response::json(reply.status(), String::from_utf8(body).unwrap_or_default()),
-            Err(err) => Response::json(
-                500,
-                ErrorBody {
-                    error: "fault",
-                    message: &err.to_string(),
-                }
-                .to_json(),
-            ),
+            Err(err) => Response::from(Reply::Error {
+                status: 500,
+                error: "fault",
+                message: err.to_string(),
+            }),
         }
     }
 }
