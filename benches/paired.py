@@ -3,10 +3,12 @@ two: on a shared machine the speed moves by a third between minutes, and the ful
 and node's run are minutes apart. Each round runs, for every case, a short criterion run of the
 framework alone and then node on the same event; the ratio of that pair is the round's. Prints
 JSON {case: {"framework_ns": [...], "node_ns": [...], "ratios": [...]}}, one entry a round.
-Denials have three rows: `<case>`, the framework's whole invocation (its log line written)
+Denials have four rows: `<case>`, the framework's whole invocation (its log line written)
 against the seed docs' handler, which logs nothing; `<case>-logged`, the same against node
 writing the same line; `<case>-answered`, the framework up to the answer it posts (its line is
-written after posting) against the seed docs' handler.
+written after posting) against the seed docs' handler; `<case>-floor`, the hand-written floor's
+whole invocation (it writes the same line) against the seed docs' handler. A denial's own entry
+also has "line_ns": the line's write alone, timed in the same round.
 
 Usage: python3 benches/paired.py <invocation bench binary> <events dir> <out dir> [rounds]
 """
@@ -23,7 +25,7 @@ log = os.path.join(out, "paired.stderr")
 cases = [(d, s) for d in ("allow", "change", "deny") for s in ("small", "typical", "large")]
 
 
-def framework_ns(round_dir, decision, size, side="framework"):
+def criterion_ns(round_dir, decision, size, side="framework"):
     # Criterion's own directory for these runs, so that the full run's estimates stay.
     env = dict(os.environ, CRITERION_HOME=round_dir)
     with open(log, "a") as stderr:
@@ -53,15 +55,21 @@ for r in range(rounds):
     round_dir = os.path.join(out, "paired", f"round-{r}")
     for decision, size in cases:
         name = f"{decision}-{size}"
-        ours = framework_ns(round_dir, decision, size)
+        ours = criterion_ns(round_dir, decision, size)
         pairs = [(case, ours, theirs) for case, theirs in node_ns(name).items()]
+        line = None
         if decision == "deny":
-            answered = framework_ns(round_dir, decision, size, "answered")
+            answered = criterion_ns(round_dir, decision, size, "answered")
+            floor = criterion_ns(round_dir, decision, size, "floor")
+            line = criterion_ns(round_dir, decision, size, "line")
             seed = next(theirs for case, _, theirs in pairs if case == name)
             pairs.append((f"{name}-answered", answered, seed))
+            pairs.append((f"{name}-floor", floor, seed))
         for case, ours_ns, theirs in pairs:
             entry = results.setdefault(case, {"framework_ns": [], "node_ns": [], "ratios": []})
             entry["framework_ns"].append(ours_ns)
             entry["node_ns"].append(theirs)
             entry["ratios"].append(theirs / ours_ns)
+        if line is not None:
+            results[name].setdefault("line_ns", []).append(line)
 print(json.dumps(results))

@@ -346,6 +346,17 @@ pub(crate) fn answered(
     json
 }
 
+/// The answer to `event`, its log line not written: for timing the line's write alone.
+#[allow(dead_code, reason = "only `invocation.rs` times the write alone")]
+pub(crate) fn answer(
+    runtime: &tokio::runtime::Runtime,
+    function: &'static IdentityFunction,
+    event: &[u8],
+    header: &str,
+) -> identity_runtime::__private::Answer {
+    posted(runtime, function, event, header).1
+}
+
 /// The JSON the runner posts, and the answer with its log line still to write.
 fn posted(
     runtime: &tokio::runtime::Runtime,
