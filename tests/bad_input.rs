@@ -93,6 +93,11 @@ fn rows() -> Vec<Row> {
         row("event missing", event_with_body(&json!({"user": good_user()}).to_string()), 400, "invalid_payload", "missing field `event`"),
         row("event unknown", event_with_body(&json!({"event": "logout", "user": good_user()}).to_string()), 400, "invalid_payload", "at `event`: unknown identity event `logout`, expected one of: validate, signup, login"),
         row("event of another function", event_with_body(&testing::sample_payload(EventKind::Signup)), 400, "wrong_event", "event `signup` was sent to identity-login, which handles `login` events"),
+        row("X-Netlify-Event header naming another event", {
+            let mut event: Value = serde_json::from_slice(&testing::lambda_event(&good)).unwrap();
+            event["headers"]["X-Netlify-Event"] = json!("identity_signup");
+            event.to_string()
+        }, 400, "wrong_event", "the `X-Netlify-Event` header names `identity_signup` but the payload's event is `login`"),
         row("user missing", event_with_body(r#"{"event":"login"}"#), 400, "invalid_payload", "missing field `user`"),
         row("user of the wrong type", event_with_body(r#"{"event":"login","user":"bob"}"#), 400, "invalid_payload", "at `user`: invalid type: string \"…\", expected struct User"),
         row("timestamp malformed", user_with("created_at", json!("2026-13-45T00:00:00Z")), 400, "invalid_payload", "at `user.created_at`: input is out of range"),

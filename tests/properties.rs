@@ -64,8 +64,13 @@ const USER_FIELDS: &[&str] = &[
     "last_sign_in_at",
 ];
 
+/// A metadata object as GoTrue sends a nil one: `null`.
+fn null<T: serde::de::DeserializeOwned>() -> T {
+    serde_json::from_str("null").unwrap()
+}
+
 fn app_metadata() -> impl Strategy<Value = AppMetadata> {
-    (
+    let object = (
         proptest::option::of("[a-z]{1,8}"),
         proptest::option::of(prop::collection::vec("[a-z]{1,6}", 0..4)),
         json_map(&["provider", "roles"]),
@@ -74,7 +79,15 @@ fn app_metadata() -> impl Strategy<Value = AppMetadata> {
             provider,
             roles,
             other: other.into(),
-        })
+        });
+    prop_oneof![1 => Just(()).prop_map(|()| null()), 7 => object]
+}
+
+fn user_metadata() -> impl Strategy<Value = UserMetadata> {
+    prop_oneof![
+        1 => Just(()).prop_map(|()| null()),
+        7 => json_map(&[]).prop_map(UserMetadata::from),
+    ]
 }
 
 fn user() -> impl Strategy<Value = User> {
@@ -84,7 +97,7 @@ fn user() -> impl Strategy<Value = User> {
         ".{0,8}",
         "[a-z]{1,8}@[a-z]{1,8}\\.[a-z]{2,3}",
         app_metadata(),
-        json_map(&[]).prop_map(UserMetadata::from),
+        user_metadata(),
         timestamp(),
         timestamp(),
     );

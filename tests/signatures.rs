@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use identity_runtime::testing::{Signer, lambda_event, sample_payload};
+use identity_runtime::testing::{Signer, gotrue_payload, lambda_event, sample_payload};
 use identity_runtime::{EventKind, User, Verification, identity_event};
 use serde_json::{Value, json};
 
@@ -89,6 +89,30 @@ fn a_correctly_signed_request_is_served() {
         let response = function().invoke_blocking(&event_with_token(&payload(), Some(&token)));
         assert_eq!(response.status_code, 204, "iat {iat}: {}", response.body);
     }
+}
+
+#[test]
+fn a_token_as_gotrue_signs_it_is_valid_on_every_retry() {
+    // GoTrue's claims exactly: no `exp`, `aud`, `nbf` or `jti`; `sub` the nil instance id of a
+    // self-hosted GoTrue. Its body as Go writes it: `&` escaped as `\u0026`, `null` metadata.
+    let body = gotrue_payload(EventKind::Signup).replace("ada@", r"ada\u0026co@");
+    let token = token_with(json!({
+        "iss": "gotrue",
+        "sub": "00000000-0000-0000-0000-000000000000",
+        "iat": now() - 10,
+        "sha256": hash(&body),
+    }));
+    let before = CALLS.with(Cell::get);
+    // The same token on each of GoTrue's immediate retries, its header name as Go writes it.
+    for attempt in 1..=3 {
+        let response = function().invoke_blocking(&event_with_token(&body, Some(&token)));
+        assert_eq!(
+            response.status_code, 204,
+            "try {attempt}: {}",
+            response.body
+        );
+    }
+    assert_eq!(CALLS.with(Cell::get), before + 3);
 }
 
 #[test]

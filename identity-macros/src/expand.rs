@@ -5,6 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::args::Args;
+use crate::event::Event;
 use crate::handler::{Handler, ParamKind};
 
 /// The user's function unchanged, the `IDENTITY_FUNCTION` static, and `main`.
@@ -75,6 +76,9 @@ fn handler_fn(args: &Args, handler: &Handler) -> TokenStream {
         .map_or_else(|| handler.item.sig.ident.span(), Spanned::span);
     let convert = if args.background {
         quote_spanned!(ret_span=> ::identity_runtime::__private::into_background_outcome(__identity_return))
+    } else if args.event == Event::UserDeleted {
+        // GoTrue ignores the body of a `userdeleted` answer: a change cannot be returned.
+        quote_spanned!(ret_span=> ::identity_runtime::__private::into_user_deleted_outcome(__identity_return))
     } else {
         quote_spanned!(ret_span=> ::identity_runtime::__private::into_outcome(__identity_return))
     };

@@ -142,6 +142,10 @@ impl MetadataChange {
 
     /// Removes a key of `user_metadata`.
     pub fn remove_user(mut self, key: &str) -> Self {
+        // Nothing to remove from a `null` object, which stays `null`.
+        if self.user.is_null() {
+            return self;
+        }
         if let Some(map) = self.user.map_mut() {
             self.user_changed |= map.remove(key).is_some();
         }

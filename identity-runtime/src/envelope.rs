@@ -22,11 +22,16 @@ use crate::text::Text;
 
 pub(crate) mod scan;
 
+/// The header newer GoTrue builds send with the event's name, `identity_<event>`.
+pub(crate) const EVENT_HEADER: &str = "x-netlify-event";
+
 /// What the invocation path reads of the event.
 pub(crate) struct Envelope<'e> {
     body: Option<Body<'e>>,
     is_base64_encoded: bool,
     signature: Option<Cow<'e, str>>,
+    /// The `X-Netlify-Event` header, if sent.
+    netlify_event: Option<Cow<'e, str>>,
     /// The request context's JSON text, for the client context.
     pub(crate) request_context: Option<&'e str>,
 }
@@ -47,6 +52,7 @@ impl PartialEq for Envelope<'_> {
         self.body_string().ok() == other.body_string().ok()
             && self.is_base64_encoded == other.is_base64_encoded
             && self.signature == other.signature
+            && self.netlify_event == other.netlify_event
             && self.request_context == other.request_context
     }
 }
@@ -65,6 +71,7 @@ impl fmt::Debug for Envelope<'_> {
                     .as_ref()
                     .map(|value| format!("<redacted, {} bytes>", value.len())),
             )
+            .field("netlify_event", &self.netlify_event)
             .field(
                 "request_context",
                 &self
@@ -104,13 +111,14 @@ struct Wire<'e> {
 
 impl<'e> From<Wire<'e>> for Envelope<'e> {
     fn from(wire: Wire<'e>) -> Self {
+        let (signature, netlify_event) = wire
+            .headers
+            .map_or((None, None), |headers| (headers.signature, headers.event));
         Envelope {
             body: wire.body.map(|body| Body::Text(body.0)),
             is_base64_encoded: wire.is_base64_encoded.unwrap_or(false),
-            signature: wire
-                .headers
-                .and_then(|headers| headers.signature)
-                .map(|value| value.0),
+            signature: signature.map(|value| value.0),
+            netlify_event: netlify_event.map(|value| value.0),
             request_context: wire.request_context.map(RawValue::get),
         }
     }
@@ -211,6 +219,11 @@ impl<'e> Envelope<'e> {
     pub(crate) fn signature(&self) -> Option<&str> {
         self.signature.as_deref()
     }
+
+    /// The `X-Netlify-Event` header (`identity_<event>`), if sent.
+    pub(crate) fn netlify_event(&self) -> Option<&str> {
+        self.netlify_event.as_deref()
+    }
 }
 
 /// Whether the direct scan and serde_json agree on `event`: `Ok(true)` when the scan answered
@@ -268,11 +281,12 @@ impl<'de> Deserialize<'de> for StrMap {
 }
 
 /// The headers: an object of strings (or `null`, which Netlify's CLI sends for some), checked
-/// for their type; only the signature is kept. Names compare case-insensitively, as
-/// [`Request::header`](crate::Request::header) does; a signature sent twice is refused rather
-/// than one of the two picked.
+/// for their type; only the signature and the event header are kept. Names compare
+/// case-insensitively, as [`Request::header`](crate::Request::header) does; either sent twice is
+/// refused rather than one of the two picked.
 struct Headers<'e> {
     signature: Option<Text<'e>>,
+    event: Option<Text<'e>>,
 }
 
 impl<'de: 'e, 'e> Deserialize<'de> for Headers<'e> {
@@ -285,20 +299,25 @@ impl<'de: 'e, 'e> Deserialize<'de> for Headers<'e> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Headers<'e>, A::Error> {
                 let mut signature = None;
+                let mut event = None;
                 while let Some(name) = map.next_key::<Text<'e>>()? {
-                    if name.0.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-                        let value: Option<Text<'e>> = map.next_value()?;
-                        if value.is_some() && signature.is_some() {
-                            return Err(de::Error::custom(format_args!(
-                                "`{SIGNATURE_HEADER}` is sent twice"
-                            )));
-                        }
-                        signature = signature.or(value);
+                    let (slot, header) = if name.0.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+                        (&mut signature, SIGNATURE_HEADER)
+                    } else if name.0.eq_ignore_ascii_case(EVENT_HEADER) {
+                        (&mut event, EVENT_HEADER)
                     } else {
                         map.next_value::<Option<IsStr>>()?;
+                        continue;
+                    };
+                    let value: Option<Text<'e>> = map.next_value()?;
+                    if value.is_some() && slot.is_some() {
+                        return Err(de::Error::custom(format_args!("`{header}` is sent twice")));
+                    }
+                    if slot.is_none() {
+                        *slot = value;
                     }
                 }
-                Ok(Headers { signature })
+                Ok(Headers { signature, event })
             }
         }
         deserializer.deserialize_map(HeadersVisitor(std::marker::PhantomData))

@@ -52,6 +52,18 @@ pub enum InvocationError {
         /// This function's Netlify name.
         function: String,
     },
+    /// The `X-Netlify-Event` header names another event than the payload's `event`. GoTrue
+    /// sends both from the same event, so they never differ in a request it made.
+    #[error(
+        "the `X-Netlify-Event` header {} but the payload's event is `{payload}`",
+        header_names(header.as_ref())
+    )]
+    EventHeaderMismatch {
+        /// The event the header names, when it names one (`identity_<event>`).
+        header: Option<EventKind>,
+        /// The event in the payload.
+        payload: EventKind,
+    },
     /// Signature verification is on and the request's signature is missing or wrong.
     #[error("{0}")]
     Signature(#[from] crate::signature::SignatureError),
@@ -79,10 +91,21 @@ impl InvocationError {
             InvocationError::BodyNotUtf8 { .. } => "body_not_utf8",
             InvocationError::InvalidBase64(_) => "invalid_base64",
             InvocationError::InvalidPayload(_) => "invalid_payload",
-            InvocationError::WrongEvent { .. } => "wrong_event",
+            InvocationError::WrongEvent { .. } | InvocationError::EventHeaderMismatch { .. } => {
+                "wrong_event"
+            }
             InvocationError::ClientContext(_) => "invalid_client_context",
             InvocationError::Signature(_) => "invalid_signature",
         }
+    }
+}
+
+/// What the `X-Netlify-Event` header names, for a message; a value that names no event is not
+/// echoed.
+fn header_names(header: Option<&EventKind>) -> String {
+    match header {
+        Some(event) => format!("names `identity_{event}`"),
+        None => "names no identity event".to_owned(),
     }
 }
 

@@ -31,9 +31,14 @@ pub enum EventKind {
     Signup,
     /// On a password login and an external-provider login of a confirmed user.
     Login,
-    /// A user was deleted (self-hosted GoTrue only).
+    /// After an admin deleted a user (`DELETE /admin/users/{id}`; self-hosted GoTrue only).
+    /// GoTrue ignores the answer's body, so a handler cannot return a metadata change.
     UserDeleted,
-    /// A user was modified (self-hosted GoTrue only).
+    /// After an admin modified a user (`PUT /admin/users/{id}`; self-hosted GoTrue only).
+    ///
+    /// A change answered here *replaces* the metadata the admin call just merged in, and a
+    /// handler that answers by calling `PUT /admin/users` itself fires `usermodified` again: a
+    /// loop.
     UserModified,
 }
 

@@ -349,6 +349,18 @@ impl IdentityFunction {
                 Box::new(parse_payload(&body)?)
             }
         };
+        if let Some(header) = envelope.netlify_event() {
+            // `identity_<event>`, as GoTrue names it (`X-Netlify-Event`).
+            let named = header
+                .strip_prefix("identity_")
+                .and_then(|name| name.parse::<EventKind>().ok());
+            if named != Some(payload.event) {
+                return Err(InvocationError::EventHeaderMismatch {
+                    header: named,
+                    payload: payload.event,
+                });
+            }
+        }
         if payload.event != self.event {
             return Err(InvocationError::WrongEvent {
                 got: payload.event,

@@ -93,7 +93,7 @@ pub use function::IdentityFunction;
 pub use invocation::{FromInvocation, State};
 pub use metadata::AppMetadata;
 pub use other_keys::OtherKeys;
-pub use outcome::{IntoBackgroundOutcome, IntoOutcome};
+pub use outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome};
 pub use request::{MAX_BODY_BYTES, Request};
 pub use response::Response;
 pub use setup::{SetupFn, SetupOutput};
@@ -111,7 +111,7 @@ pub mod __private {
     pub use crate::faults::Faults;
     pub use crate::function::{Handler, HandlerFuture, IdentityFunction};
     pub use crate::invocation::{FromInvocation, Invocation, Rejection};
-    pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, Outcome};
+    pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome, Outcome};
     pub use crate::response::Answer;
     pub use crate::setup::{SetupFuture, setup, setup_for_state};
     pub use std::boxed::Box;
@@ -166,5 +166,10 @@ pub mod __private {
     /// Converts a background handler's return value.
     pub fn into_background_outcome<T: IntoBackgroundOutcome>(value: T) -> Outcome {
         value.into_background_outcome()
+    }
+
+    /// Converts a `userdeleted` handler's return value.
+    pub fn into_user_deleted_outcome<T: IntoUserDeletedOutcome>(value: T) -> Outcome {
+        value.into_user_deleted_outcome()
     }
 }

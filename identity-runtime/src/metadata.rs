@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -30,25 +31,44 @@ use crate::text::Text;
 /// assert!(meta.has_role("admin"));
 /// assert_eq!(meta.other.get("plan"), Some(&"pro".into()));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppMetadata {
     /// `"email"` for password signups, else the external provider's name (`"github"`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The user's roles. `None` until something sets them: GoTrue only writes the key once a
     /// role has been given, and keeping `None` apart from `Some(vec![])` round-trips exactly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// Every other key, kept as it came (and, in an invocation, read when first asked for).
-    #[serde(flatten)]
     pub other: OtherKeys,
 }
 
+/// `provider` and `roles` when set, then the other keys; `null` for an object sent as `null`
+/// that nothing set a key of since (see [`AppMetadata::is_null`]).
+impl Serialize for AppMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_null() {
+            return serializer.serialize_none();
+        }
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(provider) = &self.provider {
+            map.serialize_entry("provider", provider)?;
+        }
+        if let Some(roles) = &self.roles {
+            map.serialize_entry("roles", roles)?;
+        }
+        for (key, value) in &self.other {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
 // Written out rather than derived with `#[serde(flatten)]`, which buffers the whole object
-// before deserialising it again (see `User`).
+// before deserialising it again (see `User`). `null` reads as an empty object that remembers
+// it: GoTrue's user type sends a nil map as `null`.
 impl<'de> Deserialize<'de> for AppMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(AppMetadataVisitor)
+        deserializer.deserialize_option(AppMetadataVisitor)
     }
 }
 
@@ -59,6 +79,18 @@ impl<'de> Visitor<'de> for AppMetadataVisitor {
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("struct AppMetadata")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<AppMetadata, E> {
+        Ok(AppMetadata::null())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<AppMetadata, E> {
+        Ok(AppMetadata::null())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<AppMetadata, D::Error> {
+        deserializer.deserialize_map(self)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppMetadata, A::Error> {
@@ -93,7 +125,9 @@ impl AppMetadata {
     pub(crate) fn scan<const IN_STRING: bool>(
         s: &mut Scanner<'_, IN_STRING>,
     ) -> Option<AppMetadata> {
-        s.whitespace();
+        if s.peek()? == b'n' {
+            return s.literal(b"null").map(|()| AppMetadata::null());
+        }
         let start = s.i;
         let mut provider = None;
         let mut roles = None;
@@ -125,6 +159,10 @@ impl AppMetadata {
     /// Writes the object as JSON, as its `Serialize` writes it (the keys it keeps as received, as
     /// they came: see [`OtherKeys`]).
     pub(crate) fn write_json(&self, out: &mut BodyWriter<'_>) -> Option<()> {
+        if self.is_null() {
+            out.text("null");
+            return Some(());
+        }
         out.punct(b'{');
         let mut first = true;
         if let Some(provider) = &self.provider {
@@ -162,6 +200,34 @@ impl AppMetadata {
             roles: roles.flatten(),
             other: other.into(),
         })
+    }
+
+    /// The `app_metadata` of a user GoTrue sent as `null`.
+    pub(crate) fn null() -> AppMetadata {
+        AppMetadata {
+            provider: None,
+            roles: None,
+            other: OtherKeys::null(),
+        }
+    }
+
+    /// Whether the object was sent as JSON `null` and nothing set a key of it since.
+    ///
+    /// GoTrue's user type sends a nil map as `null`. It reads as an empty object; written back
+    /// unedited it stays `null`, which leaves GoTrue's value alone, while `{}` would clear it.
+    ///
+    /// ```
+    /// use identity_runtime::AppMetadata;
+    ///
+    /// let mut meta: AppMetadata = serde_json::from_str("null").unwrap();
+    /// assert!(meta.is_null() && meta.roles().is_empty() && meta.provider.is_none());
+    /// assert_eq!(serde_json::to_string(&meta).unwrap(), "null");
+    /// meta.roles = Some(vec!["member".into()]);
+    /// assert!(!meta.is_null());
+    /// assert_eq!(serde_json::to_string(&meta).unwrap(), r#"{"roles":["member"]}"#);
+    /// ```
+    pub fn is_null(&self) -> bool {
+        self.provider.is_none() && self.roles.is_none() && self.other.is_null()
     }
 
     /// The user's roles; empty when none were ever set.

@@ -44,6 +44,9 @@ pub struct OtherKeys {
     /// The keys as an invocation received them, until an edit; shared by clones (a change
     /// starts as one).
     received: Option<Arc<Received>>,
+    /// Whether the whole `app_metadata` was sent as `null` and no key was set since (see
+    /// [`AppMetadata::is_null`](crate::AppMetadata::is_null)).
+    null: bool,
 }
 
 struct Received {
@@ -128,7 +131,21 @@ impl OtherKeys {
                 in_string,
                 parsed: OnceLock::new(),
             })),
+            null: false,
         }
+    }
+
+    /// The keys of an `app_metadata` sent as `null`: none, remembering the `null`.
+    pub(crate) fn null() -> OtherKeys {
+        OtherKeys {
+            null: true,
+            ..OtherKeys::default()
+        }
+    }
+
+    /// Whether the object they belong to was sent as `null` and no key was set since.
+    pub(crate) fn is_null(&self) -> bool {
+        self.null && self.is_empty()
     }
 
     /// Whether the keys are the text an invocation kept, unread or read.
@@ -233,6 +250,10 @@ impl OtherKeys {
     /// assert!(meta.other.is_empty());
     /// ```
     pub fn remove(&mut self, key: &str) -> Option<Value> {
+        if self.null {
+            // Nothing to remove from `null`, which stays `null`.
+            return None;
+        }
         self.map_mut().remove(key)
     }
 
@@ -263,6 +284,7 @@ impl OtherKeys {
     }
 
     fn map_mut(&mut self) -> &mut Map<String, Value> {
+        self.null = false;
         if let Some(received) = self.received.take() {
             self.map = received.into_parsed();
         }
@@ -275,6 +297,7 @@ impl From<Map<String, Value>> for OtherKeys {
         OtherKeys {
             map,
             received: None,
+            null: false,
         }
     }
 }
@@ -290,7 +313,7 @@ impl<'a> IntoIterator for &'a OtherKeys {
 
 impl PartialEq for OtherKeys {
     fn eq(&self, other: &Self) -> bool {
-        self.as_map() == other.as_map()
+        self.is_null() == other.is_null() && self.as_map() == other.as_map()
     }
 }
 

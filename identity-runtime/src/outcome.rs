@@ -109,6 +109,51 @@ impl<E: Display + 'static> IntoBackgroundOutcome for Result<(), E> {
     }
 }
 
+/// The return value of a `userdeleted` handler: `()`, [`Deny`], or `Result<T, E>` of these.
+///
+/// GoTrue fires `userdeleted` after it deleted the user and ignores the answer's body, so a
+/// metadata change has no user to change.
+///
+/// ```
+/// use identity_runtime::{Deny, IntoUserDeletedOutcome};
+///
+/// fn forget(known: bool) -> Result<(), Deny> {
+///     if known { Ok(()) } else { Err(Deny::new("unknown user")) }
+/// }
+/// # let _ = forget(true).into_user_deleted_outcome();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "a `userdeleted` identity function cannot answer with `{Self}`",
+    label = "the user is deleted: there is no metadata left to change",
+    note = "GoTrue fires `userdeleted` after deleting the user and ignores the answer's body; return `()`, `Deny` or `Result<(), E>`"
+)]
+pub trait IntoUserDeletedOutcome {
+    /// Converts the return value into the decision.
+    #[doc(hidden)]
+    fn into_user_deleted_outcome(self) -> Outcome;
+}
+
+impl IntoUserDeletedOutcome for () {
+    fn into_user_deleted_outcome(self) -> Outcome {
+        Outcome::Allow
+    }
+}
+
+impl IntoUserDeletedOutcome for Deny {
+    fn into_user_deleted_outcome(self) -> Outcome {
+        Outcome::Deny(self)
+    }
+}
+
+impl<T: IntoUserDeletedOutcome, E: Display + 'static> IntoUserDeletedOutcome for Result<T, E> {
+    fn into_user_deleted_outcome(self) -> Outcome {
+        match self {
+            Ok(value) => value.into_user_deleted_outcome(),
+            Err(err) => Outcome::Deny(error_to_deny(err)),
+        }
+    }
+}
+
 /// `Err(Deny)`, boxed or not, keeps its status; any other error denies with 500 and its message.
 fn error_to_deny<E: Display + 'static>(err: E) -> Deny {
     let any: &dyn Any = &err;

@@ -32,6 +32,29 @@ pub fn sample_payload(event: EventKind) -> String {
     format!(r#"{{"event":"{}","user":{SAMPLE_USER}}}"#, event.as_str())
 }
 
+/// A payload as GoTrue's own code posts it for a user who signed up without `data`: its keys in
+/// GoTrue's order (`event`, `instance_id`, `user`), the nil `instance_id` of a self-hosted GoTrue,
+/// only the eight user keys it always sends, `"user_metadata": null`, and timestamps in the
+/// server's zone with microseconds. Test a handler against it as well as the CLI's sample: a
+/// function that refuses it refuses every such signup.
+///
+/// ```
+/// use identity_runtime::{EventKind, IdentityEvent, testing::gotrue_payload};
+///
+/// let payload: IdentityEvent = serde_json::from_str(&gotrue_payload(EventKind::Validate)).unwrap();
+/// assert!(payload.user.user_metadata.is_null() && payload.user.user_metadata.is_empty());
+/// assert_eq!(payload.instance_id, Some(uuid::Uuid::nil()));
+/// ```
+pub fn gotrue_payload(event: EventKind) -> String {
+    format!(
+        r#"{{"event":"{}","instance_id":"00000000-0000-0000-0000-000000000000","user":{GOTRUE_USER}}}"#,
+        event.as_str()
+    )
+}
+
+/// A user as GoTrue's user type writes it when it has no `user_metadata` (`models/user.go`).
+const GOTRUE_USER: &str = r#"{"id":"2c2a7a8e-5b1f-4c3e-9d6a-7f0e1b2c3d4e","aud":"","role":"","email":"ada@example.com","app_metadata":{"provider":"email"},"user_metadata":null,"created_at":"2026-12-06T05:10:11.123456+01:00","updated_at":"2026-12-06T05:10:11.123456+01:00"}"#;
+
 /// Wraps a payload in the Lambda event Netlify invokes a function with: a POST whose body is
 /// the payload.
 ///

@@ -220,8 +220,8 @@ impl<'de> Visitor<'de> for UserVisitor {
     }
 }
 
-/// `user_metadata` kept as text; refused here, inside the value, when it is not an object, so
-/// that the error's path names it.
+/// `user_metadata` kept as text (`null` as an empty object that remembers it); refused here,
+/// inside the value, when it is neither an object nor `null`, so that the error's path names it.
 struct ReceivedMetadata;
 
 impl<'de> de::DeserializeSeed<'de> for ReceivedMetadata {
@@ -235,11 +235,10 @@ impl<'de> de::DeserializeSeed<'de> for ReceivedMetadata {
             Some(b'"') => de::Unexpected::Str("…"),
             Some(b't') => de::Unexpected::Bool(true),
             Some(b'f') => de::Unexpected::Bool(false),
-            Some(b'n') => de::Unexpected::Unit,
             _ => de::Unexpected::Other("number"),
         };
         UserMetadata::received(raw)
-            .map_err(|_| de::Error::invalid_type(unexpected, &"a JSON object"))
+            .map_err(|_| de::Error::invalid_type(unexpected, &"a JSON object or null"))
     }
 }
 

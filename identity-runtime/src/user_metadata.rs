@@ -42,6 +42,9 @@ enum Repr {
     Received(Arc<Received>),
     /// Built, deserialized or edited.
     Map(Map<String, Value>),
+    /// Sent as JSON `null`, as GoTrue sends it for a user who signed up without `data`; it
+    /// reads as an empty object and is written back as `null` until an edit.
+    Null,
 }
 
 struct Received {
@@ -91,6 +94,9 @@ impl UserMetadata {
     }
 
     fn kept(raw: Box<str>, in_string: bool) -> Result<UserMetadata, &'static str> {
+        if raw.trim() == "null" {
+            return Ok(UserMetadata::null());
+        }
         if !crate::request::starts_with_object(raw.as_bytes()) {
             return Err("expected a JSON object");
         }
@@ -99,6 +105,29 @@ impl UserMetadata {
             in_string,
             parsed: OnceLock::new(),
         }))))
+    }
+
+    /// The object GoTrue sends as `null` for a user who signed up without `data`.
+    pub(crate) fn null() -> UserMetadata {
+        UserMetadata(Repr::Null)
+    }
+
+    /// Whether the object was sent as JSON `null` and nothing edited it since.
+    ///
+    /// GoTrue stores no `user_metadata` for a user who signed up without `data` and sends it as
+    /// `null`; it reads as an empty object, and is written back as `null` (which leaves GoTrue's
+    /// value alone) unless an edit gave it keys.
+    ///
+    /// ```
+    /// use identity_runtime::UserMetadata;
+    ///
+    /// let meta: UserMetadata = serde_json::from_str("null").unwrap();
+    /// assert!(meta.is_null() && meta.is_empty() && meta.full_name().is_none());
+    /// assert_eq!(serde_json::to_string(&meta).unwrap(), "null");
+    /// assert!(!UserMetadata::default().is_null());
+    /// ```
+    pub fn is_null(&self) -> bool {
+        matches!(self.0, Repr::Null)
     }
 
     /// `full_name`, as Netlify's identity widget sets it at signup.
@@ -163,6 +192,7 @@ impl UserMetadata {
     pub fn into_map(self) -> Map<String, Value> {
         match self.0 {
             Repr::Map(map) => map,
+            Repr::Null => Map::new(),
             Repr::Received(received) => received.parsed().cloned().unwrap_or_default(),
         }
     }
@@ -171,7 +201,7 @@ impl UserMetadata {
     pub(crate) fn refusal(&self) -> Option<&str> {
         match &self.0 {
             Repr::Received(received) => received.parsed.get()?.as_ref().err().map(String::as_str),
-            Repr::Map(_) => None,
+            Repr::Map(_) | Repr::Null => None,
         }
     }
 
@@ -183,13 +213,17 @@ impl UserMetadata {
     /// The map to edit, parsed first if it was not; `None` when the object was refused for a
     /// duplicate key (the refusal stays readable with [`refusal`](Self::refusal)).
     pub(crate) fn map_mut(&mut self) -> Option<&mut Map<String, Value>> {
-        if let Repr::Received(received) = &self.0 {
-            let map = received.parsed().ok()?.clone();
+        let built = match &self.0 {
+            Repr::Received(received) => Some(received.parsed().ok()?.clone()),
+            Repr::Null => Some(Map::new()),
+            Repr::Map(_) => None,
+        };
+        if let Some(map) = built {
             self.0 = Repr::Map(map);
         }
         match &mut self.0 {
             Repr::Map(map) => Some(map),
-            Repr::Received(_) => None,
+            Repr::Received(_) | Repr::Null => None,
         }
     }
 
@@ -197,6 +231,7 @@ impl UserMetadata {
         match &self.0 {
             Repr::Received(received) => received.parsed(),
             Repr::Map(map) => Ok(map),
+            Repr::Null => Ok(&EMPTY),
         }
     }
 
@@ -217,14 +252,19 @@ impl From<Map<String, Value>> for UserMetadata {
     }
 }
 
+/// Equal when they read the same and are both `null` or both objects: the two are written
+/// back differently.
 impl PartialEq for UserMetadata {
     fn eq(&self, other: &Self) -> bool {
-        self.parsed() == other.parsed()
+        self.is_null() == other.is_null() && self.parsed() == other.parsed()
     }
 }
 
 impl fmt::Debug for UserMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_null() {
+            return f.write_str("UserMetadata(null)");
+        }
         match self.parsed() {
             Ok(map) => f.debug_tuple("UserMetadata").field(map).finish(),
             Err(refusal) => f.debug_tuple("UserMetadata").field(&refusal).finish(),
@@ -234,6 +274,9 @@ impl fmt::Debug for UserMetadata {
 
 impl Serialize for UserMetadata {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_null() {
+            return serializer.serialize_none();
+        }
         match self.parsed() {
             Ok(map) => map.serialize(serializer),
             Err(refusal) => Err(serde::ser::Error::custom(format_args!(
@@ -243,10 +286,14 @@ impl Serialize for UserMetadata {
     }
 }
 
-/// Reads an object eagerly, refusing duplicate keys at any depth.
+/// Reads an object eagerly, refusing duplicate keys at any depth; `null` reads as an empty
+/// object that remembers it was `null`.
 impl<'de> Deserialize<'de> for UserMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        StrictMap::deserialize(deserializer).map(|map| UserMetadata(Repr::Map(map.0)))
+        Option::<StrictMap>::deserialize(deserializer).map(|map| match map {
+            Some(map) => UserMetadata(Repr::Map(map.0)),
+            None => UserMetadata::null(),
+        })
     }
 }
 
@@ -308,9 +355,29 @@ mod tests {
     }
 
     #[test]
-    fn refuses_anything_but_an_object() {
-        for json in ["[]", "null", "\"text\"", "1"] {
+    fn refuses_anything_but_an_object_or_null() {
+        for json in ["[]", "\"text\"", "1", "nul"] {
             assert!(UserMetadata::received(json.into()).is_err(), "{json}");
+        }
+    }
+
+    #[test]
+    fn null_reads_as_empty_and_is_written_back_as_null_until_an_edit() {
+        for mut meta in [
+            received("null"),
+            UserMetadata::received_in_string("null".into()).unwrap(),
+            serde_json::from_str("null").unwrap(),
+        ] {
+            assert!(meta.is_null() && meta.is_empty() && meta.refusal().is_none());
+            assert_eq!(serde_json::to_string(&meta).unwrap(), "null");
+            assert_ne!(
+                meta,
+                UserMetadata::default(),
+                "null and {{}} are written differently"
+            );
+            meta.map_mut().unwrap().insert("a".into(), 1.into());
+            assert!(!meta.is_null());
+            assert_eq!(serde_json::to_string(&meta).unwrap(), r#"{"a":1}"#);
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::{Body, Envelope};
+use super::{Body, EVENT_HEADER, Envelope};
 use crate::request::MAX_BODY_BYTES;
 use crate::scanner::Scanner;
 use crate::signature::SIGNATURE_HEADER;
@@ -40,6 +40,7 @@ pub(crate) fn scan_with<'e, T>(
         body: None,
         is_base64_encoded: false,
         signature: None,
+        netlify_event: None,
         request_context: None,
     };
     // Which known keys were seen: a second one is serde's "duplicate field" error.
@@ -86,7 +87,11 @@ pub(crate) fn scan_with<'e, T>(
                 1 => {
                     scanned.is_base64_encoded = s.nullable(Scanner::boolean)?.unwrap_or(false);
                 }
-                2 => scanned.signature = s.nullable(headers)?.flatten(),
+                2 => {
+                    let (signature, event) = s.nullable(headers)?.unwrap_or_default();
+                    scanned.signature = signature;
+                    scanned.netlify_event = event;
+                }
                 3 => scanned.request_context = s.nullable(|s| s.raw_value(0))?,
                 4..=6 => {
                     s.nullable(Scanner::string)?;
@@ -148,27 +153,39 @@ fn string_map(s: &mut Scanner<'_>) -> Option<()> {
     }
 }
 
-/// The headers: an object of strings or `null`s; the signature, if sent (a second non-null
-/// one is left to serde_json, which refuses it).
-fn headers<'e>(s: &mut Scanner<'e>) -> Option<Option<Cow<'e, str>>> {
+/// The headers that are kept, the signature and the event, each if sent.
+type Kept<'e> = (Option<Cow<'e, str>>, Option<Cow<'e, str>>);
+
+/// The headers: an object of strings or `null`s; the signature and the event header, if sent
+/// (a second non-null one is left to serde_json, which refuses it).
+fn headers<'e>(s: &mut Scanner<'e>) -> Option<Kept<'e>> {
     s.expect(b'{')?;
-    let mut signature = None;
+    let (mut signature, mut event) = (None, None);
     if s.eat(b'}') {
-        return Some(signature);
+        return Some((signature, event));
     }
     loop {
         let name = s.string()?;
         s.expect(b':')?;
         let value = s.nullable(Scanner::string)?;
-        if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-            if value.is_some() && signature.is_some() {
+        let slot = if name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+            Some(&mut signature)
+        } else if name.eq_ignore_ascii_case(EVENT_HEADER) {
+            Some(&mut event)
+        } else {
+            None
+        };
+        if let Some(slot) = slot {
+            if value.is_some() && slot.is_some() {
                 return None;
             }
-            signature = signature.or(value);
+            if slot.is_none() {
+                *slot = value;
+            }
         }
         if !s.eat(b',') {
             s.expect(b'}')?;
-            return Some(signature);
+            return Some((signature, event));
         }
     }
 }

@@ -88,12 +88,15 @@ fn user<const IN_STRING: bool>(s: &mut Scanner<'_, IN_STRING>) -> Option<User> {
     f.finish().ok()
 }
 
-/// `user_metadata`, an object checked whole and kept as its text until a handler reads it.
+/// `user_metadata`, an object checked whole and kept as its text until a handler reads it, or
+/// `null` (a user who signed up without `data`).
 fn received_metadata<const IN_STRING: bool>(
     s: &mut Scanner<'_, IN_STRING>,
 ) -> Option<UserMetadata> {
-    if s.peek()? != b'{' {
-        return None;
+    match s.peek()? {
+        b'{' => {}
+        b'n' => return s.literal(b"null").map(|()| UserMetadata::null()),
+        _ => return None,
     }
     let raw = s.raw_value(2)?.into();
     if IN_STRING {
