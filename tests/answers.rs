@@ -278,6 +278,33 @@ fn a_change_keeps_the_sites_own_app_metadata_keys() {
 }
 
 #[test]
+fn an_edit_keeps_every_key_of_unusual_but_valid_app_metadata() {
+    // Escaped and `\u` keys, deep nesting, `-0`, exponents as Go writes them, integers at the
+    // edges of what JSON numbers carry here.
+    let deep = format!("{}{}{}", "[".repeat(100), r#"{"end": -0}"#, "]".repeat(100));
+    let app_metadata = format!(
+        r#"{{"provider": "email", "a\"b": 1, "back\\slash": 2, "\u00e9t\u00e9": "\ud83d\ude00",
+            "\n": "line\nbreak", "deep": {deep}, "zero": -0, "big": 1e+21, "small": 2.5E-3,
+            "max": 1.7976931348623157e308, "i64": -9223372036854775808,
+            "u64": 18446744073709551615, "plan": {{"tier": "free"}}}}"#
+    );
+    let (status, body) = answer(
+        &own_keys::IDENTITY_FUNCTION,
+        &with_app_metadata(&app_metadata),
+    );
+    assert_eq!(status, 200, "{body}");
+    let mut expected: Value = serde_json::from_str(&app_metadata).unwrap();
+    expected["roles"] = json!(["free"]);
+    assert_eq!(body, json!({"app_metadata": expected}));
+    let written = body["app_metadata"].to_string();
+    assert!(
+        written.contains(r#""zero":-0.0"#),
+        "the sign of -0 is kept: {written}"
+    );
+    assert!(written.contains("18446744073709551615"), "{written}");
+}
+
+#[test]
 fn only_edited_objects_are_sent() {
     let (status, body) = answer(&user_change::IDENTITY_FUNCTION, &sample(EventKind::Login));
     assert_eq!(status, 200);

@@ -1,16 +1,22 @@
-//! `user_metadata` is parsed when a handler first reads it, not on every invocation: a large
-//! object a handler ignores costs nothing. A duplicate key in it is refused (400) as soon as
-//! anything reads it, through the user, an owned copy, or a change, whatever the handler then
-//! answered; a handler that never reads it is not refused for it.
+//! `user_metadata` is checked whole before the handler runs: a duplicate key at any depth, or
+//! anything but an object or `null`, is refused (400) whether or not the handler would have read
+//! it, and the handler never runs for it, so no side effect precedes the refusal.
 
 use identity_runtime::{EventKind, IdentityFunction, User, testing};
 use serde_json::{Value, json};
 
 mod ignores {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use identity_runtime::{User, identity_event};
+
+    /// How many times the handler ran: a side effect a refusal must never follow.
+    pub(crate) static RUNS: AtomicUsize = AtomicUsize::new(0);
+
     #[identity_event(login)]
     fn ignores(user: &User) {
         let _ = &user.email;
+        RUNS.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -70,7 +76,7 @@ fn answer(function: &'static IdentityFunction, metadata: &str) -> (u16, Value) {
 }
 
 #[test]
-fn a_duplicate_key_is_refused_once_read_through_a_copy() {
+fn a_duplicate_key_is_refused_through_a_copy() {
     let (status, body) = answer(&reads_a_copy::IDENTITY_FUNCTION, DUPLICATE);
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_payload");
@@ -112,8 +118,24 @@ fn a_duplicate_key_is_refused_when_a_change_answers_the_object_unread() {
 }
 
 #[test]
-fn a_handler_that_never_reads_the_object_is_not_refused_for_it() {
-    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, DUPLICATE).0, 204);
+fn a_duplicate_key_is_refused_before_a_handler_that_never_reads_the_object_runs() {
+    use std::sync::atomic::Ordering;
+    let runs = ignores::RUNS.load(Ordering::SeqCst);
+    let (status, body) = answer(&ignores::IDENTITY_FUNCTION, DUPLICATE);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("at `user.user_metadata.prefs`: duplicate key `theme`"),
+        "{body}"
+    );
+    assert_eq!(
+        ignores::RUNS.load(Ordering::SeqCst),
+        runs,
+        "the handler ran before the refusal"
+    );
+    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, GOOD).0, 204);
 }
 
 #[test]
@@ -143,8 +165,7 @@ fn a_user_read_outside_an_invocation_is_checked_at_once() {
     assert!(err.to_string().contains("duplicate key `theme`"), "{err}");
 }
 
-/// `{…, "history": [<entries>]}`: a large object, checked whole by the payload's direct scan and
-/// kept as text, must answer as a small one does.
+/// `{…, "history": [<entries>]}`: a large object must answer as a small one does.
 fn large(metadata: &str, entries: usize) -> String {
     let history: Vec<String> = (0..entries)
         .map(|i| {
@@ -162,13 +183,6 @@ fn large(metadata: &str, entries: usize) -> String {
 fn a_large_object_answers_as_a_small_one_does() {
     let (duplicate, good) = (large(DUPLICATE, 200), large(GOOD, 200));
     assert!(event(&good).len() > 8_192, "the payload must be large");
-    // Both are read by the direct scan, as the invocations below read them.
-    for metadata in [&duplicate, &good] {
-        assert_eq!(
-            identity_runtime::__private::payload_scan_agrees(&payload(metadata)),
-            Ok(true)
-        );
-    }
     let (status, body) = answer(&reads_a_copy::IDENTITY_FUNCTION, &duplicate);
     assert_eq!(status, 400);
     let message = body["message"].as_str().unwrap();
@@ -177,7 +191,7 @@ fn a_large_object_answers_as_a_small_one_does() {
         "{message}"
     );
     assert_eq!(answer(&reads_a_copy::IDENTITY_FUNCTION, &good).0, 204);
-    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, &duplicate).0, 204);
+    assert_eq!(answer(&ignores::IDENTITY_FUNCTION, &duplicate).0, 400);
     let (status, body) = answer(&edits::IDENTITY_FUNCTION, &good);
     assert_eq!(status, 200);
     let mut expected: Value = serde_json::from_str(&good).unwrap();
@@ -192,6 +206,10 @@ fn a_large_object_answers_as_a_small_one_does() {
         assert_eq!(status, 400);
         assert_eq!(body["error"], "invalid_payload");
         let message = body["message"].as_str().unwrap();
-        assert!(message.contains("at `user.user_metadata`: "), "{message}");
+        // The path names the key whose value is broken.
+        assert!(
+            message.contains("at `user.user_metadata.bad`: "),
+            "{message}"
+        );
     }
 }

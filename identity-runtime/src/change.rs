@@ -7,7 +7,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::body_writer::BodyWriter;
 use crate::metadata::AppMetadata;
 use crate::user_metadata::UserMetadata;
 
@@ -41,8 +40,9 @@ pub struct MetadataChange {
     misuse: Option<String>,
 }
 
+/// What a change answers: the edited objects.
 #[derive(Serialize)]
-struct Body<'a> {
+pub(crate) struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     app_metadata: Option<&'a AppMetadata>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -130,11 +130,8 @@ impl MetadataChange {
     pub fn set_user(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         let key = key.into();
         let value = value.into();
-        // A `user_metadata` refused for a duplicate key takes no edit; the refusal answers.
-        if let Some(map) = self.user.map_mut()
-            && map.get(&key) != Some(&value)
-        {
-            map.insert(key, value);
+        if self.user.get(&key) != Some(&value) {
+            self.user.map_mut().insert(key, value);
             self.user_changed = true;
         }
         self
@@ -146,9 +143,7 @@ impl MetadataChange {
         if self.user.is_null() {
             return self;
         }
-        if let Some(map) = self.user.map_mut() {
-            self.user_changed |= map.remove(key).is_some();
-        }
+        self.user_changed |= self.user.map_mut().remove(key).is_some();
         self
     }
 
@@ -194,64 +189,15 @@ impl MetadataChange {
         self.misuse.as_deref()
     }
 
-    /// Why the user's `user_metadata` was refused, when it was read (by an edit or otherwise)
-    /// and found to have a duplicate key. Answering such a change refuses the invocation (400).
-    ///
-    /// A `user_metadata` the change answers is read here if nothing read it yet (a copy of the
-    /// user's, put back whole): writing it would find the refusal, and a body that cannot be
-    /// written must not become a 204.
-    pub(crate) fn refusal(&self) -> Option<&str> {
-        if self.user_changed {
-            self.user.read_refusal()
-        } else {
-            self.user.refusal()
-        }
-    }
-
     /// The JSON body this change answers with, or `None` when nothing changed.
     pub fn to_body(&self) -> Option<Value> {
         // Maps with string keys and JSON values always convert.
         self.body().and_then(|body| serde_json::to_value(body).ok())
     }
 
-    /// The body as text, as it is answered: only the edited objects, each complete; `None` when
-    /// nothing changed or the body cannot be written (a refused `user_metadata`).
-    pub(crate) fn body_text(&self) -> Option<String> {
-        let mut out = Vec::with_capacity(128);
-        self.write_body(&mut BodyWriter::plain(&mut out))?;
-        String::from_utf8(out).ok()
-    }
-
-    /// Writes the body as it is answered, plain or escaped as the Lambda answer's `body` string.
-    ///
-    /// Written directly rather than through `Serialize`, so that the `app_metadata` keys an
-    /// invocation kept as text ([`OtherKeys`](crate::OtherKeys)) are copied as they came instead
-    /// of being read into a map only to be written out again. It reads as
-    /// [`to_body`](Self::to_body)'s value: the payload scan's tests and the `payload_scan` fuzz
-    /// target compare the two for every payload they read.
-    ///
-    /// # Errors
-    /// `None` when nothing changed, or when the body cannot be written (a refused
-    /// `user_metadata`; [`refusal`](Self::refusal) tells first).
-    pub(crate) fn write_body(&self, out: &mut BodyWriter<'_>) -> Option<()> {
-        let body = self.body()?;
-        out.punct(b'{');
-        if let Some(app) = body.app_metadata {
-            out.key("app_metadata");
-            app.write_json(out)?;
-        }
-        if let Some(user) = body.user_metadata {
-            if body.app_metadata.is_some() {
-                out.punct(b',');
-            }
-            out.key("user_metadata");
-            out.value(user)?;
-        }
-        out.punct(b'}');
-        Some(())
-    }
-
-    fn body(&self) -> Option<Body<'_>> {
+    /// The body as it is answered: only the edited objects, each complete; `None` when nothing
+    /// changed.
+    pub(crate) fn body(&self) -> Option<Body<'_>> {
         self.is_changed().then(|| Body {
             app_metadata: self.app_changed.then_some(&self.app),
             user_metadata: self.user_changed.then_some(&self.user),

@@ -86,11 +86,6 @@ impl Deny {
     pub fn reason(&self) -> &str {
         &self.reason
     }
-
-    /// The reason, taken out for the answer's body.
-    pub(crate) fn into_reason(self) -> String {
-        self.reason
-    }
 }
 
 impl fmt::Display for Deny {

@@ -209,14 +209,7 @@ mod tests {
             .map(String::from),
         );
         // As the answer writes it.
-        let body = |message: &str| {
-            crate::Response::from(crate::response::Reply::Error {
-                status: 403,
-                error: "denied",
-                message: message.to_owned(),
-            })
-            .body
-        };
+        let body = |message: &str| crate::Response::error(403, "denied", message).body;
         for message in &messages {
             assert_eq!(
                 serde_json::from_str::<serde_json::Value>(&body(message)).unwrap(),

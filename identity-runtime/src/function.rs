@@ -14,12 +14,12 @@ use tokio::sync::OnceCell;
 use crate::context::LambdaContext;
 use crate::envelope::Envelope;
 use crate::error::InvocationError;
-use crate::event::{EventKind, IdentityEvent, ReceivedEvent};
+use crate::event::{EventKind, IdentityEvent};
 use crate::faults::Faults;
 use crate::invocation::Invocation;
 use crate::log;
 use crate::outcome::Outcome;
-use crate::response::{Answer, Reply, Response};
+use crate::response::{Answer, Response};
 use crate::setup::{AnyState, SetupFuture};
 use crate::signature::{SECRET_ENV, Verification};
 
@@ -203,11 +203,6 @@ impl IdentityFunction {
             }
             Handler::Async(handler) => self.call_async(handler, &invocation).await,
         };
-        // `user_metadata` is parsed when first read; a duplicate key found then refuses the
-        // invocation, whatever the handler made of the object it saw as empty.
-        if let Some(refusal) = invocation.event.user.user_metadata.refusal() {
-            return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
-        }
         self.respond(outcome)
     }
 
@@ -327,28 +322,11 @@ impl IdentityFunction {
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
         verification: &Verification,
     ) -> Result<Invocation<'e>, InvocationError> {
-        // Authenticate before parsing: nothing unauthenticated reaches the payload parser. With
-        // no signature to check, the payload is read where it stands in the event when it can,
-        // without unescaping the body first.
-        let (envelope, read_in_place) = if verification.is_on() {
-            (Envelope::from_slice(event)?, None)
-        } else {
-            Envelope::reading_body(event, crate::event::scan::payload_in_string)?
-        };
-        let payload = match read_in_place {
-            Some(payload) => payload,
-            None => {
-                let body = envelope.body_text()?;
-                if verification.is_on() {
-                    verification.verify(
-                        envelope.signature(),
-                        body.as_bytes(),
-                        SystemTime::now(),
-                    )?;
-                }
-                Box::new(parse_payload(&body)?)
-            }
-        };
+        let envelope = Envelope::from_slice(event)?;
+        let body = envelope.body_text()?;
+        // Authenticate before parsing: nothing unauthenticated reaches the payload parser.
+        verification.verify(envelope.signature(), body.as_bytes(), SystemTime::now())?;
+        let payload = Box::new(parse_payload(&body)?);
         if let Some(header) = envelope.netlify_event() {
             // `identity_<event>`, as GoTrue names it (`X-Netlify-Event`).
             let named = header
@@ -384,31 +362,18 @@ impl IdentityFunction {
     /// faults.
     pub(crate) fn respond(&self, outcome: Outcome) -> Answer {
         match outcome {
-            Outcome::Allow => Answer::quiet(Reply::NoContent),
-            Outcome::Change(change) => {
-                if let Some(refusal) = change.refusal() {
-                    return self.respond(Outcome::Invalid(refused_user_metadata(refusal)));
-                }
-                if let Some(misuse) = change.misuse() {
-                    return self.respond(Outcome::Fault(misuse.to_owned()));
-                }
-                Answer::quiet(if change.is_changed() {
-                    Reply::Changed(Box::new(change))
-                } else {
-                    Reply::NoContent
-                })
-            }
+            Outcome::Allow => Answer::quiet(Response::no_content()),
+            Outcome::Change(change) => match change.misuse() {
+                Some(misuse) => self.respond(Outcome::Fault(misuse.to_owned())),
+                None => Answer::quiet(Response::change(&change)),
+            },
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
-                let line = log::denied_line(self.name, status, deny.reason());
-                Answer::logged(
-                    Reply::Error {
-                        status,
-                        error: "denied",
-                        message: deny.into_reason(),
-                    },
-                    line,
-                )
+                let line = log::format_line(
+                    self.name,
+                    format_args!("denied ({status}): {}", deny.reason()),
+                );
+                Answer::logged(Response::error(status, "denied", deny.reason()), line)
             }
             Outcome::Invalid(err) => {
                 let message = err.to_string();
@@ -416,17 +381,10 @@ impl IdentityFunction {
                     self.name,
                     format_args!("rejected ({}): {message}", err.status()),
                 );
-                Answer::logged(
-                    Reply::Error {
-                        status: err.status(),
-                        error: err.code(),
-                        message,
-                    },
-                    line,
-                )
+                Answer::logged(Response::error(err.status(), err.code(), &message), line)
             }
             Outcome::Fault(reason) if self.faults.is_fail_open() => Answer::logged(
-                Reply::NoContent,
+                Response::no_content(),
                 log::format_line(
                     self.name,
                     format_args!("fault, failing open (204, user allowed unchanged): {reason}"),
@@ -439,11 +397,7 @@ impl IdentityFunction {
     /// A fault's 500, logged; also used where failing open is never right.
     fn fail_closed(&self, reason: &str) -> Answer {
         Answer::logged(
-            Reply::Error {
-                status: 500,
-                error: "fault",
-                message: reason.to_owned(),
-            },
+            Response::error(500, "fault", reason),
             log::format_line(self.name, format_args!("fault (500): {reason}")),
         )
     }
@@ -455,21 +409,7 @@ fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
-    if let Some(event) = crate::event::scan::payload(body) {
-        return Ok(event);
-    }
-    crate::error::parse_json_str::<ReceivedEvent>(body)
-        .map(|received| received.0)
-        .map_err(InvocationError::InvalidPayload)
-}
-
-/// The refusal of a `user_metadata` found when it was read, with the path from the payload's
-/// top, as a refusal found while parsing the payload says it.
-fn refused_user_metadata(refusal: &str) -> InvocationError {
-    InvocationError::InvalidPayload(match refusal.strip_prefix("at `") {
-        Some(inner) => format!("at `user.user_metadata.{inner}"),
-        None => format!("at `user.user_metadata`: {refusal}"),
-    })
+    crate::error::parse_json_str::<IdentityEvent>(body).map_err(InvocationError::InvalidPayload)
 }
 
 /// Polls a future once: its output if it is ready, `None` if it waits.

@@ -35,7 +35,6 @@
 // Nothing that comes from outside the process may be unwrapped.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
-mod body_writer;
 mod change;
 mod context;
 mod deny;
@@ -45,25 +44,19 @@ mod event;
 mod event_key;
 mod faults;
 mod function;
-#[cfg(test)]
-mod generate;
 mod invocation;
 mod log;
 mod metadata;
 mod other_keys;
 mod outcome;
-#[cfg(test)]
-mod picker;
 mod request;
 mod response;
 mod runner;
-mod scanner;
 mod setup;
 mod signature;
 mod strict;
 pub mod testing;
 mod text;
-mod timestamp;
 mod user;
 mod user_metadata;
 
@@ -118,44 +111,6 @@ pub mod __private {
     pub use std::option::Option;
     pub use std::process::ExitCode;
     pub use std::result::Result;
-
-    /// Whether the envelope's direct scan and serde_json agree on an event, for the `envelope`
-    /// fuzz target: `Ok(true)` when the scan read it as serde_json does, `Ok(false)` when it left
-    /// it to serde_json, `Err` with the difference otherwise.
-    pub fn envelope_scan_agrees(event: &[u8]) -> Result<bool, String> {
-        crate::envelope::scan_agrees(event)
-    }
-
-    /// Whether the client context's direct scan and serde_json agree on a decoded
-    /// `custom.netlify` JSON, for the `context` fuzz target: `Ok(true)` when the scan read it as
-    /// serde_json does, `Ok(false)` when it left it to serde_json, `Err` with the difference
-    /// otherwise.
-    pub fn context_scan_agrees(json: &[u8]) -> Result<bool, String> {
-        crate::context::scan_agrees(json)
-    }
-
-    /// Whether the direct scan of a `Lambda-Runtime-Client-Context` header and serde_json agree
-    /// on its `custom.netlify`, for the `context` fuzz target, as
-    /// [`context_scan_agrees`] answers for the decoded context.
-    pub fn header_scan_agrees(header: &[u8]) -> Result<bool, String> {
-        crate::context::header_scan_agrees(header)
-    }
-
-    /// Whether the payload's direct scan and serde_json agree on a payload, for the
-    /// `payload_scan` fuzz target: `Ok(true)` when the scan read it as serde_json does,
-    /// `Ok(false)` when it left it to serde_json, `Err` with the difference otherwise.
-    pub fn payload_scan_agrees(payload: &str) -> Result<bool, String> {
-        crate::event::scan_agrees(payload)
-    }
-
-    /// Whether the payload read where it stands in an event's body string, before the string
-    /// is unescaped, agrees with serde_json's reading of the body, for the `envelope` and
-    /// `payload_scan` fuzz targets: `Ok(true)` when it was read in place as serde_json reads the
-    /// body, `Ok(false)` when it was left to be read unescaped, `Err` with the difference
-    /// otherwise.
-    pub fn payload_in_string_agrees(event: &[u8]) -> Result<bool, String> {
-        std::str::from_utf8(event).map_or(Ok(false), crate::event::in_string_agrees)
-    }
 
     /// Converts a handler's return value; spanned on the return type by the macro so that an
     /// unsupported type is reported there.

@@ -4,18 +4,11 @@
 //! merge (PROTOCOL.md, "The answer GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
-use crate::body_writer::BodyWriter;
 use crate::other_keys::OtherKeys;
-use crate::scanner::{self, DistinctKeys, Scanner};
-use crate::strict::{StrictValue, insert_new, once};
-use crate::text::Text;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -63,145 +56,34 @@ impl Serialize for AppMetadata {
     }
 }
 
-// Written out rather than derived with `#[serde(flatten)]`, which buffers the whole object
-// before deserialising it again (see `User`). `null` reads as an empty object that remembers
-// it: GoTrue's user type sends a nil map as `null`.
+/// `null` reads as an empty object that remembers it: GoTrue's user type sends a nil map as
+/// `null`. A key twice is refused, at any depth.
 impl<'de> Deserialize<'de> for AppMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_option(AppMetadataVisitor)
+        Ok(match Option::<Object>::deserialize(deserializer)? {
+            Some(object) => AppMetadata {
+                provider: object.provider,
+                roles: object.roles,
+                other: object.other,
+            },
+            None => AppMetadata::null(),
+        })
     }
 }
 
-struct AppMetadataVisitor;
-
-impl<'de> Visitor<'de> for AppMetadataVisitor {
-    type Value = AppMetadata;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("struct AppMetadata")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<AppMetadata, E> {
-        Ok(AppMetadata::null())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<AppMetadata, E> {
-        Ok(AppMetadata::null())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<AppMetadata, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppMetadata, A::Error> {
-        let mut provider: Option<Option<String>> = None;
-        let mut roles: Option<Option<Vec<String>>> = None;
-        let mut other = Map::new();
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            match &*key {
-                "provider" => once(&mut provider, "provider", || map.next_value())?,
-                "roles" => once(&mut roles, "roles", || map.next_value())?,
-                _ => {
-                    let StrictValue(value) = map.next_value()?;
-                    insert_new(&mut other, key, value)?;
-                }
-            }
-        }
-        Ok(AppMetadata {
-            provider: provider.flatten(),
-            roles: roles.flatten(),
-            other: other.into(),
-        })
-    }
+/// An `app_metadata` object as it is sent.
+#[derive(Deserialize)]
+#[serde(rename = "AppMetadata")]
+struct Object {
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    roles: Option<Vec<String>>,
+    #[serde(flatten)]
+    other: OtherKeys,
 }
 
 impl AppMetadata {
-    /// Reads an `app_metadata` object with the direct scan (see `scanner`), as serde_json reads
-    /// it, or `None` when unsure.
-    ///
-    /// The keys other than `provider` and `roles` are only checked, and kept as the object's
-    /// text ([`OtherKeys`]), when the scan's own reader would build them all; otherwise, or when
-    /// there are more than a few, the object is read again with them built at once.
-    pub(crate) fn scan<const IN_STRING: bool>(
-        s: &mut Scanner<'_, IN_STRING>,
-    ) -> Option<AppMetadata> {
-        if s.peek()? == b'n' {
-            return s.literal(b"null").map(|()| AppMetadata::null());
-        }
-        let start = s.i;
-        let mut provider = None;
-        let mut roles = None;
-        let mut keys: Option<DistinctKeys<'_>> = None;
-        let checked = s.object(|s, key| match &*key {
-            "provider" => scanner::once(&mut provider, s.nullable(Scanner::owned)?),
-            "roles" => scanner::once(&mut roles, s.nullable(Scanner::strings)?),
-            _ => {
-                keys.get_or_insert_default().insert(key)?;
-                s.check_value(3)
-            }
-        });
-        if checked.is_none() {
-            s.i = start;
-            return Self::scan_at_once(s);
-        }
-        let other = if keys.is_some() {
-            OtherKeys::received(s.text.get(start..s.i)?, IN_STRING)
-        } else {
-            OtherKeys::default()
-        };
-        Some(AppMetadata {
-            provider: provider.flatten(),
-            roles: roles.flatten(),
-            other,
-        })
-    }
-
-    /// Writes the object as JSON, as its `Serialize` writes it (the keys it keeps as received, as
-    /// they came: see [`OtherKeys`]).
-    pub(crate) fn write_json(&self, out: &mut BodyWriter<'_>) -> Option<()> {
-        if self.is_null() {
-            out.text("null");
-            return Some(());
-        }
-        out.punct(b'{');
-        let mut first = true;
-        if let Some(provider) = &self.provider {
-            out.key("provider");
-            out.value(provider)?;
-            first = false;
-        }
-        if let Some(roles) = &self.roles {
-            if !first {
-                out.punct(b',');
-            }
-            out.key("roles");
-            out.value(roles)?;
-            first = false;
-        }
-        self.other.write_members(out, first)?;
-        out.punct(b'}');
-        Some(())
-    }
-
-    /// [`scan`](Self::scan) with every key built at once.
-    pub(crate) fn scan_at_once<const IN_STRING: bool>(
-        s: &mut Scanner<'_, IN_STRING>,
-    ) -> Option<AppMetadata> {
-        let mut provider = None;
-        let mut roles = None;
-        let mut other = Map::new();
-        s.object(|s, key| match &*key {
-            "provider" => scanner::once(&mut provider, s.nullable(Scanner::owned)?),
-            "roles" => scanner::once(&mut roles, s.nullable(Scanner::strings)?),
-            _ => s.insert_new(&mut other, key, 3),
-        })?;
-        Some(AppMetadata {
-            provider: provider.flatten(),
-            roles: roles.flatten(),
-            other: other.into(),
-        })
-    }
-
     /// The `app_metadata` of a user GoTrue sent as `null`.
     pub(crate) fn null() -> AppMetadata {
         AppMetadata {

@@ -115,9 +115,6 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
 /// Reads a field into its slot once; a second one is the derive's "duplicate field" error, given
 /// before its value is read, as the derive gives it.
-// Inlined always: left to itself, LLVM kept a call per field and each value's move through it
-// (about 220 instructions more per invocation, callgrind).
-#[inline(always)]
 pub(crate) fn once<T, E: de::Error>(
     slot: &mut Option<T>,
     name: &'static str,
@@ -148,7 +145,6 @@ pub(crate) fn insert_new<E: de::Error>(
 #[cfg(test)]
 mod tests {
     use crate::error::parse_json_str;
-    use crate::event::ReceivedEvent;
 
     /// A field given twice is refused as such, before its second value is read, as serde's
     /// derive refuses it: the second value's own fault is not what the error names.
@@ -158,7 +154,9 @@ mod tests {
         let err = parse_json_str::<crate::User>(user).err().unwrap();
         assert!(err.contains("duplicate field `id`"), "{err}");
         let payload = r#"{"event": "signup", "event": 7}"#;
-        let err = parse_json_str::<ReceivedEvent>(payload).err().unwrap();
+        let err = parse_json_str::<crate::IdentityEvent>(payload)
+            .err()
+            .unwrap();
         assert!(err.contains("duplicate field `event`"), "{err}");
         let app = r#"{"roles": [], "roles": 7}"#;
         let err = parse_json_str::<crate::AppMetadata>(app).err().unwrap();
