@@ -11,8 +11,8 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 mod support;
 
 use support::{
-    DECISIONS, answer, answered, cases, check_alike, client_context_header, floor, framework,
-    function, netlify_context, out_dir,
+    DECISIONS, answered, cases, check_alike, client_context_header, floor, framework, function,
+    log_line, netlify_context, out_dir, write_line,
 };
 
 fn bench(c: &mut Criterion) {
@@ -57,10 +57,10 @@ fn bench(c: &mut Criterion) {
                 );
                 // The line's write alone, as the runner makes it after posting: the same
                 // `write` the whole invocation ends with, to the same stderr.
-                let answer = answer(&runtime, function, &case.event, &header);
-                assert!(answer.log_line().is_some(), "{name} has a log line");
+                let line = log_line(&runtime, function, &case.event, &header)
+                    .unwrap_or_else(|| panic!("{name} has a log line"));
                 group.bench_function(BenchmarkId::new("line", case.size), |b| {
-                    b.iter(|| std::hint::black_box(&answer).write_log());
+                    b.iter(|| write_line(std::hint::black_box(&line)));
                 });
             }
             group.bench_with_input(

@@ -607,9 +607,8 @@ fn the_client_context_header_is_read_only_for_handlers_that_take_the_context() {
         .build()
         .unwrap();
     let event = sample(EventKind::Validate);
-    let answer = runtime
-        .block_on(allow::IDENTITY_FUNCTION.answer_lambda(&event, Some(b"not json".as_slice())));
-    assert_eq!(answer.log_line(), None);
-    let response = answer.into_response();
+    let (response, line) = runtime
+        .block_on(allow::IDENTITY_FUNCTION.respond_lambda(&event, Some(b"not json".as_slice())));
+    assert_eq!(line, None);
     assert_eq!((response.status_code, response.body.as_str()), (204, ""));
 }

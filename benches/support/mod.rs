@@ -327,9 +327,17 @@ pub(crate) fn framework(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let (json, answer) = posted(runtime, function, event, header);
-    answer.write_log();
+    let (json, line) = posted(runtime, function, event, header);
+    if let Some(line) = line {
+        write_line(&line);
+    }
     json
+}
+
+/// Writes a log line as the runner does after posting: one `write` to stderr.
+pub(crate) fn write_line(line: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// [`framework`] up to the answer GoTrue waits on: the JSON to post, with the log line made
@@ -341,38 +349,36 @@ pub(crate) fn answered(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let (json, answer) = posted(runtime, function, event, header);
-    std::hint::black_box(answer.log_line());
+    let (json, line) = posted(runtime, function, event, header);
+    std::hint::black_box(line);
     json
 }
 
-/// The answer to `event`, its log line not written: for timing the line's write alone.
+/// The log line of the response to `event`, not written: for timing the line's write alone.
 #[allow(dead_code, reason = "only `invocation.rs` times the write alone")]
-pub(crate) fn answer(
+pub(crate) fn log_line(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
     header: &str,
-) -> identity_runtime::__private::Answer {
+) -> Option<String> {
     posted(runtime, function, event, header).1
 }
 
-/// The JSON the runner posts, and the answer with its log line still to write.
+/// The JSON the runner posts, and the log line it writes after posting.
 fn posted(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
     header: &str,
-) -> (Vec<u8>, identity_runtime::__private::Answer) {
-    let mut invocation = std::pin::pin!(function.answer_lambda(event, Some(header.as_bytes())));
+) -> (Vec<u8>, Option<String>) {
+    let mut invocation = std::pin::pin!(function.respond_lambda(event, Some(header.as_bytes())));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    let answer = match invocation.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(answer) => answer,
+    let (response, line) = match invocation.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(responded) => responded,
         std::task::Poll::Pending => runtime.block_on(invocation),
     };
-    let mut json = Vec::with_capacity(256);
-    answer.write_lambda_json(&mut json).unwrap_or_default();
-    (json, answer)
+    (serde_json::to_vec(&response).unwrap_or_default(), line)
 }
 
 /// `name` in the target directory, created if need be.

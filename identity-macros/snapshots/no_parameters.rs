@@ -22,5 +22,5 @@ pub static IDENTITY_FUNCTION: ::identity_runtime::IdentityFunction = ::identity_
 );
 #[doc(hidden)]
 fn main() -> ::identity_runtime::__private::ExitCode {
-    IDENTITY_FUNCTION.run()
+    ::identity_runtime::__private::run(&IDENTITY_FUNCTION)
 }

@@ -45,7 +45,7 @@ pub(crate) fn expand(args: &Args, handler: &Handler) -> TokenStream {
 
         #[doc(hidden)]
         fn main() -> ::identity_runtime::__private::ExitCode {
-            IDENTITY_FUNCTION.run()
+            ::identity_runtime::__private::run(&IDENTITY_FUNCTION)
         }
     }
 }

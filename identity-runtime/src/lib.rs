@@ -35,30 +35,11 @@
 // Nothing that comes from outside the process may be unwrapped.
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
-mod change;
-mod context;
-mod deny;
-mod envelope;
-mod error;
-mod event;
-mod event_key;
-mod faults;
-mod function;
-mod invocation;
-mod log;
-mod metadata;
-mod other_keys;
-mod outcome;
-mod request;
-mod response;
+mod handler;
+mod model;
 mod runner;
-mod setup;
-mod signature;
-mod strict;
 pub mod testing;
-mod text;
-mod user;
-mod user_metadata;
+mod wire;
 
 /// Turns a function into a Netlify Identity event function. See the crate documentation and
 /// the README for the arguments, parameters and return types.
@@ -75,42 +56,48 @@ mod user_metadata;
 /// ```
 pub use identity_macros::identity_event;
 
-pub use change::MetadataChange;
-pub use context::{AdminToken, Claims, ClientContext, IdentityEndpoint};
-pub use deny::{Deny, DenyStatus};
-pub use error::InvocationError;
-pub use event::{EventKind, IdentityEvent, UnknownEvent};
-pub use event_key::EventKey;
-pub use faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
-pub use function::IdentityFunction;
-pub use invocation::{FromInvocation, State};
-pub use metadata::AppMetadata;
-pub use other_keys::OtherKeys;
-pub use outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome};
-pub use request::{MAX_BODY_BYTES, Request};
-pub use response::Response;
-pub use setup::{SetupFn, SetupOutput};
-pub use signature::{
+pub use handler::deny::{Deny, DenyStatus};
+pub use handler::event_key::EventKey;
+pub use handler::faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
+pub use handler::function::IdentityFunction;
+pub use handler::invocation::{FromInvocation, State};
+pub use handler::outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome};
+pub use handler::setup::{SetupFn, SetupOutput};
+pub use model::app_metadata::AppMetadata;
+pub use model::change::MetadataChange;
+pub use model::event::{EventKind, IdentityEvent, UnknownEvent};
+pub use model::other_keys::OtherKeys;
+pub use model::user::User;
+pub use model::user_metadata::UserMetadata;
+pub use wire::context::{AdminToken, Claims, ClientContext, IdentityEndpoint};
+pub use wire::error::InvocationError;
+pub use wire::request::{MAX_BODY_BYTES, Request};
+pub use wire::response::Response;
+pub use wire::signature::{
     ConfigError, LEEWAY_ENV, MAX_AGE_ENV, SECRET_ENV, SIGNATURE_HEADER, SignatureError,
     Verification,
 };
-pub use user::User;
-pub use user_metadata::UserMetadata;
 
 /// What generated code uses. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::event::EventKind;
-    pub use crate::faults::Faults;
-    pub use crate::function::{Handler, HandlerFuture, IdentityFunction};
-    pub use crate::invocation::{FromInvocation, Invocation, Rejection};
-    pub use crate::outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome, Outcome};
-    pub use crate::response::Answer;
-    pub use crate::setup::{SetupFuture, setup, setup_for_state};
+    pub use crate::handler::faults::Faults;
+    pub use crate::handler::function::{Handler, HandlerFuture, IdentityFunction};
+    pub use crate::handler::invocation::{FromInvocation, Invocation, Rejection};
+    pub use crate::handler::outcome::{
+        IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome, Outcome,
+    };
+    pub use crate::handler::setup::{SetupFuture, setup, setup_for_state};
+    pub use crate::model::event::EventKind;
     pub use std::boxed::Box;
     pub use std::option::Option;
     pub use std::process::ExitCode;
     pub use std::result::Result;
+
+    /// The binary's entry point, called by the generated `main`.
+    pub fn run(function: &'static IdentityFunction) -> ExitCode {
+        crate::runner::run(function)
+    }
 
     /// Converts a handler's return value; spanned on the return type by the macro so that an
     /// unsupported type is reported there.

@@ -2,8 +2,8 @@
 
 use base64::Engine as _;
 
-use crate::event::EventKind;
-use crate::user::User;
+use crate::model::event::EventKind;
+use crate::model::user::User;
 
 /// The user Netlify's CLI sends with `netlify functions:invoke identity-<event>`, including its
 /// misspelt `update_at`.

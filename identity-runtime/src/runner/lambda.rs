@@ -7,8 +7,8 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use super::runtime_api::{ApiError, NextInvocation, RuntimeApi};
-use crate::function::IdentityFunction;
-use crate::log;
+use crate::handler::function::IdentityFunction;
+use crate::handler::log;
 
 /// After this many failures in a row to fetch an invocation, the process gives up and exits, so
 /// that the Lambda service starts a fresh one.
@@ -31,7 +31,7 @@ pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match super::runtime() {
+    let runtime = match crate::handler::function::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             log::line(
@@ -82,8 +82,8 @@ async fn serve_loop(function: &'static IdentityFunction, api: &RuntimeApi) -> Ex
     }
 }
 
-/// Answers one invocation: the answer is posted first, then its log line written, so that
-/// GoTrue, which waits on the answer, does not wait on the log.
+/// Answers one invocation: the response is posted first, then its log line written, so that
+/// GoTrue, which waits on the response, does not wait on the log.
 async fn serve_one(
     function: &'static IdentityFunction,
     api: &RuntimeApi,
@@ -93,13 +93,12 @@ async fn serve_one(
         .client_context
         .as_ref()
         .map(HeaderValue::as_bytes);
-    let answer = function.answer_lambda(&invocation.event, header).await;
-    let mut json = Vec::with_capacity(256);
+    let (response, line) = function.respond_lambda(&invocation.event, header).await;
     let id = &invocation.request_id;
-    let posted = match answer.write_lambda_json(&mut json) {
-        // An answer the Runtime API refuses (a 413 above 6 MB) leaves the invocation open
+    let posted = match serde_json::to_vec(&response) {
+        // A response the Runtime API refuses (a 413 above 6 MB) leaves the invocation open
         // until its timeout; it is failed at once instead, saying why.
-        Ok(()) => match api.respond(id, json).await {
+        Ok(json) => match api.respond(id, json).await {
             Err(refused @ ApiError::Status { .. }) => {
                 let reason = format!("the Runtime API refused the answer: {refused}");
                 log::line(function.name(), format_args!("invocation {id}: {reason}"));
@@ -112,7 +111,9 @@ async fn serve_one(
             api.fail(id, &reason).await
         }
     };
-    answer.write_log();
+    if let Some(line) = line {
+        log::write(&line);
+    }
     if let Err(err) = posted {
         log::line(
             function.name(),

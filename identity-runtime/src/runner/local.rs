@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use crate::function::IdentityFunction;
-use crate::response::Response;
+use crate::handler::function::IdentityFunction;
 use crate::testing;
+use crate::wire::response::Response;
 
 const USAGE: &str = "\
 usage: {bin} [EVENT | -]

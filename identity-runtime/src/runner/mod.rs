@@ -1,13 +1,20 @@
-//! The two ways a binary runs: serving the Lambda Runtime API, or answering one event locally.
+//! The runner: the two ways a binary runs, serving the Lambda Runtime API or answering one event
+//! locally. It calls the handler layer; nothing below calls it.
 
-pub(crate) mod lambda;
-pub(crate) mod local;
+use std::process::ExitCode;
+
+use crate::handler::function::IdentityFunction;
+
+mod lambda;
+mod local;
 mod runtime_api;
 
-/// One single-threaded runtime: an identity function answers one invocation at a time, and the
-/// Lambda Runtime API hands out one at a time.
-pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+/// The binary's entry point, called by the generated `main`: serves the Lambda Runtime API when
+/// `AWS_LAMBDA_RUNTIME_API` is set, else answers one event locally (see the README).
+pub(crate) fn run(function: &'static IdentityFunction) -> ExitCode {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        lambda::serve(function)
+    } else {
+        local::run(function, std::env::args_os().skip(1).collect())
+    }
 }

@@ -10,11 +10,11 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{InvocationError, parse_json_str, utf8};
-use crate::metadata::AppMetadata;
-use crate::strict::once;
-use crate::text::Text;
-use crate::user_metadata::UserMetadata;
+use crate::model::app_metadata::AppMetadata;
+use crate::model::strict::once;
+use crate::model::text::Text;
+use crate::model::user_metadata::UserMetadata;
+use crate::wire::error::{InvocationError, parse_json_str, utf8};
 
 /// What Netlify tells the function about the Identity instance and the caller.
 ///
@@ -105,7 +105,7 @@ pub struct Claims {
     #[serde(default)]
     pub user_metadata: Option<UserMetadata>,
     /// Every other claim (a claim twice is refused).
-    #[serde(flatten, deserialize_with = "crate::strict::map")]
+    #[serde(flatten, deserialize_with = "crate::model::strict::map")]
     pub other: Map<String, Value>,
 }
 

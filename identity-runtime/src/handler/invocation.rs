@@ -4,14 +4,14 @@ use std::any::Any;
 use std::cell::OnceCell;
 use std::ops::Deref;
 
-use crate::context::{ClientContext, LambdaContext};
-use crate::envelope::Envelope;
-use crate::error::InvocationError;
-use crate::event::IdentityEvent;
-use crate::event_key::EventKey;
-use crate::outcome::Outcome;
-use crate::request::Request;
-use crate::user::User;
+use crate::handler::event_key::EventKey;
+use crate::handler::outcome::Outcome;
+use crate::model::event::IdentityEvent;
+use crate::model::user::User;
+use crate::wire::context::{ClientContext, LambdaContext};
+use crate::wire::envelope::Envelope;
+use crate::wire::error::InvocationError;
+use crate::wire::request::Request;
 
 /// One invocation: the event as sent, what was read of it, and the payload. Handler parameters
 /// are taken from it; what no parameter asks for is never built.

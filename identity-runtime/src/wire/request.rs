@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::error::InvocationError;
+use crate::wire::error::InvocationError;
 
 /// The platform's limit for a synchronous invocation's payload: 6 MB.
 pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
@@ -77,7 +77,7 @@ impl Request {
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
-        crate::error::parse_json(event).map_err(InvocationError::NotAnEvent)
+        crate::wire::error::parse_json(event).map_err(InvocationError::NotAnEvent)
     }
 
     /// The value of a header, by case-insensitive name.

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::strict::StrictMap;
+use crate::model::strict::StrictMap;
 
 /// A user's `user_metadata`: what the user may edit themselves (name, avatar, preferences).
 ///

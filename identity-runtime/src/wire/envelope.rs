@@ -14,10 +14,10 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::error::InvocationError;
-use crate::request::decode_body;
-use crate::signature::SIGNATURE_HEADER;
-use crate::text::Text;
+use crate::model::text::Text;
+use crate::wire::error::InvocationError;
+use crate::wire::request::decode_body;
+use crate::wire::signature::SIGNATURE_HEADER;
 
 /// The header newer GoTrue builds send with the event's name, `identity_<event>`.
 pub(crate) const EVENT_HEADER: &str = "x-netlify-event";
@@ -107,12 +107,12 @@ impl<'e> Envelope<'e> {
     /// [`InvocationError::NotAnEvent`], naming the offending key, when the bytes are not a JSON
     /// object of the Lambda event's shape.
     pub(crate) fn from_slice(event: &'e [u8]) -> Result<Envelope<'e>, InvocationError> {
-        if !crate::request::starts_with_object(event) {
+        if !crate::wire::request::starts_with_object(event) {
             return Err(InvocationError::NotAnEvent(
                 "expected a JSON object with `httpMethod`, `headers` and `body`".into(),
             ));
         }
-        crate::error::parse_json::<Wire<'e>>(event)
+        crate::wire::error::parse_json::<Wire<'e>>(event)
             .map(Envelope::from)
             .map_err(InvocationError::NotAnEvent)
     }

@@ -1,7 +1,7 @@
 //! Errors in what the platform sent: each answers with a defined status and a JSON body that
 //! names what was wrong.
 
-use crate::event::EventKind;
+use crate::model::event::EventKind;
 
 /// Something wrong with an invocation's input. The handler does not run; the answer is
 /// [`InvocationError::status`] with the JSON body `{"error": <code>, "message": <text>}`.
@@ -66,7 +66,7 @@ pub enum InvocationError {
     },
     /// Signature verification is on and the request's signature is missing or wrong.
     #[error("{0}")]
-    Signature(#[from] crate::signature::SignatureError),
+    Signature(#[from] crate::wire::signature::SignatureError),
     /// The client context is present but cannot be decoded.
     #[error("the client context cannot be decoded: {0}")]
     ClientContext(String),

@@ -4,24 +4,23 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::task::Poll;
 use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
 
-use crate::context::LambdaContext;
-use crate::envelope::Envelope;
-use crate::error::InvocationError;
-use crate::event::{EventKind, IdentityEvent};
-use crate::faults::Faults;
-use crate::invocation::Invocation;
-use crate::log;
-use crate::outcome::Outcome;
-use crate::response::{Answer, Response};
-use crate::setup::{AnyState, SetupFuture};
-use crate::signature::{SECRET_ENV, Verification};
+use crate::handler::faults::Faults;
+use crate::handler::invocation::Invocation;
+use crate::handler::log;
+use crate::handler::outcome::Outcome;
+use crate::handler::setup::{AnyState, SetupFuture};
+use crate::model::event::{EventKind, IdentityEvent};
+use crate::wire::context::LambdaContext;
+use crate::wire::envelope::Envelope;
+use crate::wire::error::InvocationError;
+use crate::wire::response::Response;
+use crate::wire::signature::{SECRET_ENV, Verification};
 
 /// The future of one handler call, boxed by generated code.
 #[doc(hidden)]
@@ -161,26 +160,31 @@ impl IdentityFunction {
         netlify: Option<&str>,
     ) -> Response {
         let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
-        self.answer(event, lambda).await.logged_response()
+        logged(self.respond_to(event, lambda).await)
     }
 
     /// One invocation as the Lambda runner serves it: the event as the Runtime API hands it
     /// over, with its `Lambda-Runtime-Client-Context` header (read only if a handler asks for
-    /// the context). The [`Answer`] is posted, then its log line written. For the runner, and
-    /// for the benchmarks, which measure the path a deployed function runs.
+    /// the context). Gives the response and the line to log once it is posted (a denial, bad
+    /// input, a fault), so that GoTrue does not wait on the log. For the runner, and for the
+    /// benchmarks and fuzz targets, which run the path a deployed function runs.
     #[doc(hidden)]
-    pub async fn answer_lambda(
+    pub async fn respond_lambda(
         &'static self,
         event: &[u8],
         client_context_header: Option<&[u8]>,
-    ) -> Answer {
+    ) -> (Response, Option<String>) {
         let lambda = client_context_header
             .filter(|header| !header.is_empty())
             .map_or(LambdaContext::Absent, LambdaContext::Header);
-        self.answer(event, lambda).await
+        self.respond_to(event, lambda).await
     }
 
-    async fn answer(&'static self, event: &[u8], lambda: LambdaContext<'_>) -> Answer {
+    async fn respond_to(
+        &'static self,
+        event: &[u8],
+        lambda: LambdaContext<'_>,
+    ) -> (Response, Option<String>) {
         let state = match self.state().await {
             Ok(state) => state,
             Err(reason) => return self.respond(Outcome::Fault(reason)),
@@ -231,11 +235,11 @@ impl IdentityFunction {
     /// # Panics
     /// When called from inside an async runtime; use [`invoke`](Self::invoke) there.
     pub fn invoke_blocking(&'static self, event: &[u8]) -> Response {
-        match crate::runner::runtime() {
+        match runtime() {
             Ok(runtime) => runtime.block_on(self.invoke(event)),
-            Err(err) => self
-                .respond(Outcome::Fault(format!("cannot start a runtime: {err}")))
-                .logged_response(),
+            Err(err) => {
+                logged(self.respond(Outcome::Fault(format!("cannot start a runtime: {err}"))))
+            }
         }
     }
 
@@ -282,16 +286,6 @@ impl IdentityFunction {
             })
             .as_ref()
             .map_err(Clone::clone)
-    }
-
-    /// The binary's entry point, called by the generated `main`: serves the Lambda Runtime API
-    /// when `AWS_LAMBDA_RUNTIME_API` is set, else answers one event locally (see the README).
-    pub fn run(&'static self) -> ExitCode {
-        if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
-            crate::runner::lambda::serve(self)
-        } else {
-            crate::runner::local::run(self, std::env::args_os().skip(1).collect())
-        }
     }
 
     /// Runs `setup` once, on first use; every later call gets the same result.
@@ -358,14 +352,14 @@ impl IdentityFunction {
         })
     }
 
-    /// Turns the decision into the answer, with the line to log for denials, bad input and
+    /// Turns the outcome into the response, with the line to log for denials, bad input and
     /// faults.
-    pub(crate) fn respond(&self, outcome: Outcome) -> Answer {
+    pub(crate) fn respond(&self, outcome: Outcome) -> (Response, Option<String>) {
         match outcome {
-            Outcome::Allow => Answer::quiet(Response::no_content()),
+            Outcome::Allow => (Response::no_content(), None),
             Outcome::Change(change) => match change.misuse() {
                 Some(misuse) => self.respond(Outcome::Fault(misuse.to_owned())),
-                None => Answer::quiet(Response::change(&change)),
+                None => (Response::change(&change), None),
             },
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
@@ -373,7 +367,7 @@ impl IdentityFunction {
                     self.name,
                     format_args!("denied ({status}): {}", deny.reason()),
                 );
-                Answer::logged(Response::error(status, "denied", deny.reason()), line)
+                (Response::error(status, "denied", deny.reason()), Some(line))
             }
             Outcome::Invalid(err) => {
                 let message = err.to_string();
@@ -381,35 +375,42 @@ impl IdentityFunction {
                     self.name,
                     format_args!("rejected ({}): {message}", err.status()),
                 );
-                Answer::logged(Response::error(err.status(), err.code(), &message), line)
+                (
+                    Response::error(err.status(), err.code(), &message),
+                    Some(line),
+                )
             }
-            Outcome::Fault(reason) if self.faults.is_fail_open() => Answer::logged(
+            Outcome::Fault(reason) if self.faults.is_fail_open() => (
                 Response::no_content(),
-                log::format_line(
+                Some(log::format_line(
                     self.name,
                     format_args!("fault, failing open (204, user allowed unchanged): {reason}"),
-                ),
+                )),
             ),
             Outcome::Fault(reason) => self.fail_closed(&reason),
         }
     }
 
     /// A fault's 500, logged; also used where failing open is never right.
-    fn fail_closed(&self, reason: &str) -> Answer {
-        Answer::logged(
+    fn fail_closed(&self, reason: &str) -> (Response, Option<String>) {
+        (
             Response::error(500, "fault", reason),
-            log::format_line(self.name, format_args!("fault (500): {reason}")),
+            Some(log::format_line(
+                self.name,
+                format_args!("fault (500): {reason}"),
+            )),
         )
     }
 }
 
 fn parse_payload(body: &str) -> Result<IdentityEvent, InvocationError> {
-    if !crate::request::starts_with_object(body.as_bytes()) {
+    if !crate::wire::request::starts_with_object(body.as_bytes()) {
         return Err(InvocationError::InvalidPayload(
             "expected a JSON object {\"event\", \"user\"}".into(),
         ));
     }
-    crate::error::parse_json_str::<IdentityEvent>(body).map_err(InvocationError::InvalidPayload)
+    crate::wire::error::parse_json_str::<IdentityEvent>(body)
+        .map_err(InvocationError::InvalidPayload)
 }
 
 /// Polls a future once: its output if it is ready, `None` if it waits.
@@ -449,4 +450,20 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     } else {
         "a panic with a non-string payload".to_owned()
     }
+}
+
+/// The response as the in-process calls give it: its line logged at once.
+fn logged((response, line): (Response, Option<String>)) -> Response {
+    if let Some(line) = line {
+        log::write(&line);
+    }
+    response
+}
+
+/// One single-threaded runtime: an identity function answers one invocation at a time, and the
+/// Lambda Runtime API hands out one at a time.
+pub(crate) fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
 }

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::change::MetadataChange;
-use crate::error::ErrorBody;
+use crate::model::change::MetadataChange;
+use crate::wire::error::ErrorBody;
 
 /// The answer of one invocation, in the Lambda proxy shape
 /// `{statusCode, headers, multiValueHeaders, body, isBase64Encoded}`.
@@ -91,67 +91,6 @@ impl Response {
     }
 }
 
-/// One invocation's [`Response`] as the Lambda runner posts it, and the log line (a denial, bad
-/// input, a fault) it writes once the response is posted, so that GoTrue does not wait on the
-/// log.
-///
-/// [`IdentityFunction::invoke`](crate::IdentityFunction::invoke) and its siblings write the
-/// line at once and hand back the [`Response`]; this is for the runner and the benchmarks.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Answer {
-    pub(crate) response: Response,
-    pub(crate) log: Option<String>,
-}
-
-impl Answer {
-    pub(crate) fn quiet(response: Response) -> Answer {
-        Answer {
-            response,
-            log: None,
-        }
-    }
-
-    pub(crate) fn logged(response: Response, line: String) -> Answer {
-        Answer {
-            response,
-            log: Some(line),
-        }
-    }
-
-    /// Appends the response's Lambda proxy JSON to `out`.
-    ///
-    /// # Errors
-    /// None in practice: a [`Response`] is strings and maps of strings.
-    pub fn write_lambda_json(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
-        serde_json::to_writer(out, &self.response)
-    }
-
-    /// The line to log for this answer, if any.
-    pub fn log_line(&self) -> Option<&str> {
-        self.log.as_deref()
-    }
-
-    /// Writes the answer's log line, if any, to stderr.
-    pub fn write_log(&self) {
-        if let Some(line) = &self.log {
-            crate::log::write(line);
-        }
-    }
-
-    /// The [`Response`], its log line dropped (write it first).
-    pub fn into_response(self) -> Response {
-        self.response
-    }
-
-    /// The answer as the in-process calls give it: its line logged at once, then the
-    /// [`Response`].
-    pub(crate) fn logged_response(self) -> Response {
-        self.write_log();
-        self.into_response()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,25 +111,15 @@ mod tests {
     }
 
     #[test]
-    fn the_answer_keeps_its_status_and_its_line() {
-        let denied = Answer::logged(
-            Response::error(403, "denied", "no"),
-            "[f] denied (403): no\n".to_owned(),
-        );
-        assert_eq!(denied.log_line(), Some("[f] denied (403): no\n"));
-        let mut json = Vec::new();
-        denied.write_lambda_json(&mut json).unwrap();
+    fn a_response_is_written_in_the_lambda_proxy_shape() {
+        let denied = Response::error(403, "denied", "no");
         assert_eq!(
-            String::from_utf8(json).unwrap(),
+            serde_json::to_string(&denied).unwrap(),
             r#"{"statusCode":403,"headers":{"content-type":"application/json"},"multiValueHeaders":{},"body":"{\"error\":\"denied\",\"message\":\"no\"}","isBase64Encoded":false}"#
         );
-        let denied = denied.into_response();
         assert_eq!(
-            denied,
-            Response::json(403, r#"{"error":"denied","message":"no"}"#.to_owned())
+            serde_json::to_string(&Response::no_content()).unwrap(),
+            r#"{"statusCode":204,"headers":{},"multiValueHeaders":{},"body":"","isBase64Encoded":false}"#
         );
-        let allowed = Answer::quiet(Response::no_content());
-        assert_eq!(allowed.log_line(), None);
-        assert_eq!(allowed.into_response().status_code, 204);
     }
 }

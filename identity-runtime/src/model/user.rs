@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::change::MetadataChange;
-use crate::metadata::AppMetadata;
-use crate::user_metadata::UserMetadata;
+use crate::model::app_metadata::AppMetadata;
+use crate::model::change::MetadataChange;
+use crate::model::user_metadata::UserMetadata;
 
 /// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
 ///
@@ -73,7 +73,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<DateTime<Utc>>,
     /// Every other key, kept as it came (a key twice is refused).
-    #[serde(flatten, deserialize_with = "crate::strict::map")]
+    #[serde(flatten, deserialize_with = "crate::model::strict::map")]
     pub other: Map<String, Value>,
 }
 

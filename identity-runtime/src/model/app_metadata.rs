@@ -8,7 +8,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::other_keys::OtherKeys;
+use crate::model::other_keys::OtherKeys;
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///

@@ -144,7 +144,7 @@ pub(crate) fn insert_new<E: de::Error>(
 
 #[cfg(test)]
 mod tests {
-    use crate::error::parse_json_str;
+    use crate::wire::error::parse_json_str;
 
     /// A field given twice is refused as such, before its second value is read, as serde's
     /// derive refuses it: the second value's own fault is not what the error names.
@@ -162,7 +162,7 @@ mod tests {
         let err = parse_json_str::<crate::AppMetadata>(app).err().unwrap();
         assert!(err.contains("duplicate field `roles`"), "{err}");
         let claims = r#"{"sub": "a", "sub": 7}"#;
-        let err = parse_json_str::<crate::context::Claims>(claims)
+        let err = parse_json_str::<crate::wire::context::Claims>(claims)
             .err()
             .unwrap();
         assert!(err.contains("duplicate field `sub`"), "{err}");

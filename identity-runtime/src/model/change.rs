@@ -7,8 +7,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::metadata::AppMetadata;
-use crate::user_metadata::UserMetadata;
+use crate::model::app_metadata::AppMetadata;
+use crate::model::user_metadata::UserMetadata;
 
 /// Edits of a user's metadata, answered as a 200 with the complete edited objects.
 ///

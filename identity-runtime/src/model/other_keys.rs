@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::strict::StrictMap;
+use crate::model::strict::StrictMap;
 
 /// The keys of an [`AppMetadata`](crate::AppMetadata) other than `provider` and `roles`,
 /// kept and written back as they came.

@@ -4,9 +4,9 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt::Display;
 
-use crate::change::MetadataChange;
-use crate::deny::{Deny, DenyStatus};
-use crate::error::InvocationError;
+use crate::handler::deny::{Deny, DenyStatus};
+use crate::model::change::MetadataChange;
+use crate::wire::error::InvocationError;
 
 /// The decision of one invocation, before it becomes a [`Response`](crate::Response).
 #[doc(hidden)]

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
-use crate::text::Text;
-use crate::user::User;
+use crate::model::text::Text;
+use crate::model::user::User;
 
 /// An identity event: what happened to the user.
 ///
