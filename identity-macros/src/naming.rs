@@ -1,6 +1,6 @@
 //! The naming convention: Netlify calls `identity-<event>` by name, so a crate, binary or folder
 //! named for another identity function is a function that never fires, or fires for the wrong
-//! event (PROTOCOL.md, "Names").
+//! event (docs/protocol.md, "Names").
 
 use crate::args::Args;
 use crate::errors::Errors;

@@ -30,7 +30,8 @@
 //! `IDENTITY_FUNCTION` ([`IdentityFunction`]) runs the whole path in-process for tests, with
 //! the helpers of [`testing`].
 //!
-//! How the platform behaves, and what the framework does about it, is in the README.
+//! What the framework does about how the platform behaves is in the README; how the platform
+//! behaves, with its sources, is in the repository's `docs/protocol.md`.
 
 // Nothing that comes from outside the process may be unwrapped.
 #![warn(clippy::unwrap_used, clippy::expect_used)]

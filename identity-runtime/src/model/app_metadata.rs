@@ -1,7 +1,7 @@
 //! A user's `app_metadata` (`user_metadata` is in its own module).
 //!
 //! Netlify Identity *replaces* a metadata object with whatever a function returns; it does not
-//! merge (PROTOCOL.md, "The answer GoTrue expects"). Both types therefore keep every key they
+//! merge (docs/protocol.md, "The response GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
 use serde::ser::{SerializeMap, Serializer};

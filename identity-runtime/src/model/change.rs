@@ -1,8 +1,8 @@
 //! Metadata changes: the only way a handler changes a user.
 //!
-//! GoTrue replaces a metadata object with the one a function returns (PROTOCOL.md). A change is
-//! therefore built as edits of the user's *current* objects and answered complete, and only the
-//! objects that were edited are sent back.
+//! GoTrue replaces a metadata object with the one a function returns (docs/protocol.md, "The
+//! response GoTrue expects"). A change is therefore built as edits of the user's *current*
+//! objects and answered complete, and only the objects that were edited are sent back.
 
 use serde::Serialize;
 use serde_json::Value;

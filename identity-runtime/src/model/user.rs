@@ -9,7 +9,7 @@ use crate::model::app_metadata::AppMetadata;
 use crate::model::change::MetadataChange;
 use crate::model::user_metadata::UserMetadata;
 
-/// The user of an identity event, with every field GoTrue sends (PROTOCOL.md, "The body").
+/// The user of an identity event, with every field GoTrue sends (docs/protocol.md, "The payload").
 ///
 /// Fields GoTrue only sends once they are set are `Option`s. Keys this type does not know are
 /// kept in [`User::other`] and written back out, so a user round-trips without loss.

@@ -1,8 +1,8 @@
 //! The decoded client context: the Identity endpoint, its admin token and the caller's claims.
 //!
 //! In production it arrives as Lambda client context (`custom.netlify`, base64 of JSON); under
-//! Netlify's local tooling it is merged into the event's `requestContext` (PROTOCOL.md, "The
-//! client context"). Both places are read.
+//! Netlify's local tooling it is merged into the event's `requestContext` (docs/protocol.md,
+//! "The client context"). Both places are read.
 
 use std::fmt;
 

@@ -20,7 +20,7 @@ const SECRET_HEADERS: [&str; 4] = [
     "x-nf-client-connection-ip",
 ];
 
-/// The request as Netlify delivers it (PROTOCOL.md, "The invocation"): method, path, headers,
+/// The request as Netlify delivers it (docs/protocol.md, "The invocation"): method, path, headers,
 /// query and body. Keys this type does not know are ignored.
 ///
 /// Header names are lower-cased; header values that are JSON `null` (Netlify's CLI sends some)

@@ -1,4 +1,4 @@
-//! Verifying GoTrue's `x-webhook-signature` (PROTOCOL.md, "Signatures"): an HS256 JWT with
+//! Verifying GoTrue's `x-webhook-signature` (docs/protocol.md, "Signatures"): an HS256 JWT with
 //! `iss: "gotrue"`, `iat`, and `sha256`, the hex SHA-256 of the exact body bytes.
 //!
 //! Verification is on when `IDENTITY_WEBHOOK_SECRET` is set, and off otherwise (hosted Netlify
