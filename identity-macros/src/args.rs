@@ -7,16 +7,28 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, Ident, Lit, Path, Token};
 
 use crate::errors::Errors;
-use crate::event::Event;
+use crate::event::{Event, listed};
 use crate::similar::closest;
 
-const OPTIONS: [&str; 5] = [
-    "background",
-    "setup",
-    "deadline_ms",
-    "fail_open",
-    "allow_name_mismatch",
+/// Every option, as its name and as it is written: the list messages and suggestions are made
+/// from (each is parsed in [`parse`]).
+const OPTIONS: [(&str, &str); 5] = [
+    ("background", "background"),
+    ("setup", "setup = path"),
+    ("deadline_ms", "deadline_ms = N"),
+    ("fail_open", "fail_open"),
+    ("allow_name_mismatch", "allow_name_mismatch"),
 ];
+
+/// The options' names, for suggestions.
+fn option_names() -> [&'static str; 5] {
+    OPTIONS.map(|(name, _)| name)
+}
+
+/// The options as a message lists them: "`background`, `setup = path`, …".
+fn options_listed() -> String {
+    listed(OPTIONS.iter().map(|(_, written)| written))
+}
 
 /// Identity gives up on a function after 5 seconds (and retries): a synchronous deadline must
 /// answer before that.
@@ -54,7 +66,11 @@ impl Parse for Arg {
         let ident = input.call(syn::ext::IdentExt::parse_any).map_err(|err| {
             syn::Error::new(
                 err.span(),
-                "expected an identity event (`validate`, `signup`, `login`, `userdeleted`, `usermodified`) or an option (`background`, `setup = path`, `deadline_ms = N`, `fail_open`, `allow_name_mismatch`)",
+                format!(
+                    "expected an identity event ({}) or an option ({})",
+                    Event::listed(),
+                    options_listed()
+                ),
             )
         })?;
         if input.peek(Token![=]) {
@@ -197,7 +213,7 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
                         ),
                         None => unknown_word(&text.value()),
                     },
-                    _ => "expected an identity event: one of `validate`, `signup`, `login`, `userdeleted`, `usermodified`".to_owned(),
+                    _ => format!("expected an identity event: one of {}", Event::listed()),
                 };
                 errors.spanned(&lit, help);
             }
@@ -217,7 +233,10 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
     if event.is_none() && !saw_event_word {
         errors.at(
             Span::call_site(),
-            "missing the identity event: write `#[identity_event(signup)]`, with one of `validate`, `signup`, `login`, `userdeleted`, `usermodified`",
+            format!(
+                "missing the identity event: write `#[identity_event(signup)]`, with one of {}",
+                Event::listed()
+            ),
         );
     }
     if let Some((ms, int)) = &deadline {
@@ -268,11 +287,12 @@ fn set_flag(errors: &mut Errors, flag: &mut Option<Span>, ident: &Ident) {
 
 fn unknown_word(word: &str) -> String {
     let mut message = format!(
-        "`{word}` is not an identity event; expected one of: `validate`, `signup`, `login`, `userdeleted`, `usermodified`"
+        "`{word}` is not an identity event; expected one of: {}",
+        Event::listed()
     );
     if let Some(event) = closest(word, &Event::NAMES) {
         message.push_str(&format!("\n\nhelp: did you mean `{event}`?"));
-    } else if let Some(option) = closest(word, &OPTIONS) {
+    } else if let Some(option) = closest(word, &option_names()) {
         message.push_str(&format!("\n\nhelp: did you mean the option `{option}`?"));
     }
     message
@@ -280,9 +300,10 @@ fn unknown_word(word: &str) -> String {
 
 fn unknown_option(word: &str) -> String {
     let mut message = format!(
-        "unknown option `{word}`; expected one of: `background`, `setup = path`, `deadline_ms = N`, `fail_open`, `allow_name_mismatch`"
+        "unknown option `{word}`; expected one of: {}",
+        options_listed()
     );
-    if let Some(option) = closest(word, &OPTIONS) {
+    if let Some(option) = closest(word, &option_names()) {
         message.push_str(&format!("\n\nhelp: did you mean `{option}`?"));
     } else if word.contains("timeout") || word.contains("deadline") {
         message

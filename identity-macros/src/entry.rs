@@ -3,21 +3,15 @@
 use proc_macro2::TokenStream;
 
 use crate::errors::Errors;
-use crate::{args, expand, fallback, handler, naming, once, validate};
+use crate::{args, expand, fallback, handler, naming, validate};
 
 pub(crate) fn identity_event(args: TokenStream, item: TokenStream) -> TokenStream {
     let handler = handler::parse(item.clone());
-    let first = match &handler {
-        Ok(handler) => once::already_annotated(&handler.item.sig.ident.to_string()),
-        Err(_) => None,
+    // A method cannot have a `main` beside it.
+    let emit_main = match &handler {
+        Ok(handler) => handler.params.iter().all(|p| p.receiver.is_none()),
+        Err(_) => true,
     };
-    // A method, or a second function of the binary, cannot have (or already has) a `main`
-    // beside it.
-    let emit_main = first.is_none()
-        && match &handler {
-            Ok(handler) => handler.params.iter().all(|p| p.receiver.is_none()),
-            Err(_) => true,
-        };
     // On error the function is emitted as written, less any entry-point attribute
     // (`#[tokio::main]`), whose own errors would only repeat ours.
     // A function named `main` is put in a block of its own, where rustc does not take it for
@@ -36,7 +30,7 @@ pub(crate) fn identity_event(args: TokenStream, item: TokenStream) -> TokenStrea
         }
         Err(_) => item,
     };
-    let expanded = match check(args, handler, first) {
+    let expanded = match check(args, handler) {
         Ok((args, handler)) => expand::expand(&args, &handler),
         Err(error) => fallback::fallback(unchanged, &error, emit_main),
     };
@@ -49,18 +43,8 @@ pub(crate) fn identity_event(args: TokenStream, item: TokenStream) -> TokenStrea
 fn check(
     args: TokenStream,
     handler: syn::Result<handler::Handler>,
-    first: Option<String>,
 ) -> syn::Result<(args::Args, handler::Handler)> {
     let mut errors = Errors::default();
-    if let (Some(first), Ok(handler)) = (&first, &handler) {
-        let ident = &handler.item.sig.ident;
-        errors.spanned(
-            ident,
-            format!(
-                "#[identity_event] is already on `fn {first}` in this binary: one binary is one Netlify function\n\nhelp: move `fn {ident}` into a binary of its own, named after its function (`identity-<event>`)"
-            ),
-        );
-    }
     let args = args::parse(args).map_err(|err| errors.push(err)).ok();
     let handler = handler.map_err(|err| errors.push(err)).ok();
     if let Some(handler) = &handler {

@@ -14,7 +14,6 @@ mod expand;
 mod fallback;
 mod handler;
 mod naming;
-mod once;
 mod similar;
 #[cfg(test)]
 mod snapshot_tests;
