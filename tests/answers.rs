@@ -607,8 +607,11 @@ fn the_client_context_header_is_read_only_for_handlers_that_take_the_context() {
         .build()
         .unwrap();
     let event = sample(EventKind::Validate);
-    let (response, line) = runtime
-        .block_on(allow::IDENTITY_FUNCTION.respond_lambda(&event, Some(b"not json".as_slice())));
+    let (response, line) = runtime.block_on(allow::IDENTITY_FUNCTION.respond_lambda(
+        &event,
+        Some(b"not json".as_slice()),
+        None,
+    ));
     assert_eq!(line, None);
     assert_eq!((response.status_code, response.body.as_str()), (204, ""));
 }

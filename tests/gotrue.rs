@@ -343,6 +343,7 @@ fn the_running_binary_serves_null_metadata_and_null_claims_under_the_runtime_api
         id: "null".into(),
         event: event.to_string(),
         client_context: Some(json!({"custom": {"netlify": netlify}}).to_string()),
+        deadline_in: Duration::from_secs(30),
     });
     let posted = api.next_posted(Duration::from_secs(60));
     let _ = probe.kill();

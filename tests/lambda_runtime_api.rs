@@ -54,6 +54,7 @@ fn invocation(id: &str, event: String, client_context: Option<String>) -> Invoca
         id: id.to_owned(),
         event,
         client_context,
+        deadline_in: Duration::from_secs(30),
     }
 }
 
@@ -279,6 +280,54 @@ fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged
         !at_post.contains("fault (500)"),
         "logged before posting: {at_post}"
     );
+}
+
+#[test]
+fn the_platforms_deadline_cuts_off_a_handler_and_every_line_names_its_request() {
+    let log = log_path("lambda-probe-deadline");
+    let api = RuntimeApi::watching_log(log.clone());
+    let _probe = start_probe_logging_to(&api, &log);
+    // The probe never answers a `slow@` user; its own deadline is the default 3.5 s, the
+    // platform's comes first.
+    api.push(Invocation {
+        deadline_in: Duration::from_millis(300),
+        ..invocation("slow-request", event("slow@example.com", None), None)
+    });
+    api.push(invocation(
+        "panic-request",
+        event("panic@example.com", None),
+        None,
+    ));
+    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "slow-request");
+    assert_eq!(status, 500);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message
+            .contains("the handler did not answer within what was left of the platform's deadline"),
+        "{message}"
+    );
+    let (status, _) = answer(api.next_posted(WAIT).expect("an answer"), "panic-request");
+    assert_eq!(status, 500);
+    // Each invocation's line names its request.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let logged = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = logged.lines().collect();
+        let slow = lines
+            .iter()
+            .find(|line| line.contains("platform's deadline"));
+        let panic = lines
+            .iter()
+            .find(|line| line.starts_with("[identity-login] fault (500): the handler panicked"));
+        if let (Some(slow), Some(panic)) = (slow, panic) {
+            assert!(slow.starts_with("[identity-login] fault (500): "), "{slow}");
+            assert!(slow.ends_with(" (request slow-request)"), "{slow}");
+            assert!(panic.ends_with(" (request panic-request)"), "{panic}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A file of the temporary directory named after `name`, for a probe's stderr.

@@ -172,6 +172,7 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
             id: format!("i{index}"),
             event: String::from_utf8(event.clone()).unwrap(),
             client_context: Some(header.clone()),
+            deadline_in: Duration::from_secs(30),
         });
     }
     for index in 0..events.len() {

@@ -372,7 +372,8 @@ fn posted(
     event: &[u8],
     header: &str,
 ) -> (Vec<u8>, Option<String>) {
-    let mut invocation = std::pin::pin!(function.respond_lambda(event, Some(header.as_bytes())));
+    let mut invocation =
+        std::pin::pin!(function.respond_lambda(event, Some(header.as_bytes()), None));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
     let (response, line) = match invocation.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(responded) => responded,

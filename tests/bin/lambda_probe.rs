@@ -1,6 +1,6 @@
 //! A login function for the Lambda Runtime API test: it reports which client context reached
-//! it, answers 204 for `unchanged@…` users and panics for `panic@…` users; its setup fails when
-//! `PROBE_SETUP_FAILS` is set.
+//! it, answers 204 for `unchanged@…` users, panics for `panic@…` users and never answers
+//! `slow@…` users; its setup fails when `PROBE_SETUP_FAILS` is set.
 
 use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
 
@@ -14,7 +14,11 @@ fn prepare() -> Result<(), std::io::Error> {
 }
 
 #[identity_event(login, setup = prepare)]
-fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
+async fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
+    if user.email.starts_with("slow@") {
+        // Waits for ever: only a deadline ends the invocation.
+        std::future::pending::<()>().await;
+    }
     assert!(
         !user.email.starts_with("panic@"),
         "the probe was asked to panic"

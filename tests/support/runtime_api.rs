@@ -16,6 +16,9 @@ pub(crate) struct Invocation {
     pub(crate) event: String,
     /// The `Lambda-Runtime-Client-Context` header, as production sends it.
     pub(crate) client_context: Option<String>,
+    /// How long the platform waits for the answer: `Lambda-Runtime-Deadline-Ms` is now plus
+    /// this when the invocation is handed out.
+    pub(crate) deadline_in: Duration,
 }
 
 /// What the function posted for an invocation.
@@ -237,7 +240,7 @@ fn serve(
 fn next_reply(invocation: &Invocation) -> String {
     let deadline = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|now| now.as_millis() + 30_000)
+        .map(|now| now.as_millis() + invocation.deadline_in.as_millis())
         .unwrap_or(0);
     let mut reply = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\

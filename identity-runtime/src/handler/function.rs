@@ -160,30 +160,34 @@ impl IdentityFunction {
         netlify: Option<&str>,
     ) -> Response {
         let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
-        logged(self.respond_to(event, lambda).await)
+        logged(self.respond_to(event, lambda, None).await)
     }
 
     /// One invocation as the Lambda runner serves it: the event as the Runtime API hands it
     /// over, with its `Lambda-Runtime-Client-Context` header (read only if a handler asks for
-    /// the context). Gives the response and the line to log once it is posted (a denial, bad
-    /// input, a fault), so that GoTrue does not wait on the log. For the runner, and for the
-    /// benchmarks and fuzz targets, which run the path a deployed function runs.
+    /// the context) and the platform's deadline (`Lambda-Runtime-Deadline-Ms`), which cuts an
+    /// `async` handler off when it comes before the function's own. Gives the response and the
+    /// line to log once it is posted (a denial, bad input, a fault), so that GoTrue does not
+    /// wait on the log. For the runner, and for the benchmarks and fuzz targets, which run the
+    /// path a deployed function runs.
     #[doc(hidden)]
     pub async fn respond_lambda(
         &'static self,
         event: &[u8],
         client_context_header: Option<&[u8]>,
+        platform_deadline: Option<SystemTime>,
     ) -> (Response, Option<String>) {
         let lambda = client_context_header
             .filter(|header| !header.is_empty())
             .map_or(LambdaContext::Absent, LambdaContext::Header);
-        self.respond_to(event, lambda).await
+        self.respond_to(event, lambda, platform_deadline).await
     }
 
     async fn respond_to(
         &'static self,
         event: &[u8],
         lambda: LambdaContext<'_>,
+        platform_deadline: Option<SystemTime>,
     ) -> (Response, Option<String>) {
         let state = match self.state().await {
             Ok(state) => state,
@@ -205,15 +209,32 @@ impl IdentityFunction {
                     Err(payload) => panicked(&panic_message(payload.as_ref())),
                 }
             }
-            Handler::Async(handler) => self.call_async(handler, &invocation).await,
+            Handler::Async(handler) => {
+                self.call_async(handler, &invocation, platform_deadline)
+                    .await
+            }
         };
         self.respond(outcome)
     }
 
     /// Calls an `async fn` handler: most answer on their first poll and need no timer; one that
-    /// waits is cut off at the deadline, counted from before that first poll.
-    async fn call_async(&self, handler: AsyncHandlerFn, invocation: &Invocation<'_>) -> Outcome {
-        let deadline = self.faults.deadline();
+    /// waits is cut off at the deadline, counted from before that first poll: the function's
+    /// own, or what is left of the platform's when that comes first.
+    async fn call_async(
+        &self,
+        handler: AsyncHandlerFn,
+        invocation: &Invocation<'_>,
+        platform_deadline: Option<SystemTime>,
+    ) -> Outcome {
+        let own = self.faults.deadline();
+        let left = platform_deadline.map(|at| {
+            at.duration_since(SystemTime::now())
+                .unwrap_or(std::time::Duration::ZERO)
+        });
+        let (deadline, whose) = match left {
+            Some(left) if left < own => (left, "what was left of the platform's deadline"),
+            _ => (own, "its deadline"),
+        };
         let started = tokio::time::Instant::now();
         let mut call = std::pin::pin!(catch_unwind(handler(invocation)));
         let answered = match poll_once(call.as_mut()).await {
@@ -224,7 +245,7 @@ impl IdentityFunction {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(panic)) => panicked(&panic),
             Err(_) => Outcome::Fault(format!(
-                "the handler did not answer within its deadline of {} ms",
+                "the handler did not answer within {whose} of {} ms",
                 deadline.as_millis()
             )),
         }

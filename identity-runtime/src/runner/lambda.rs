@@ -93,7 +93,9 @@ async fn serve_one(
         .client_context
         .as_ref()
         .map(HeaderValue::as_bytes);
-    let (response, line) = function.respond_lambda(&invocation.event, header).await;
+    let (response, line) = function
+        .respond_lambda(&invocation.event, header, invocation.deadline)
+        .await;
     let id = &invocation.request_id;
     let posted = match serde_json::to_vec(&response) {
         // A response the Runtime API refuses (a 413 above 6 MB) leaves the invocation open
@@ -101,7 +103,10 @@ async fn serve_one(
         Ok(json) => match api.respond(id, json).await {
             Err(refused @ ApiError::Status { .. }) => {
                 let reason = format!("the Runtime API refused the answer: {refused}");
-                log::line(function.name(), format_args!("invocation {id}: {reason}"));
+                write(
+                    id,
+                    &log::format_line(function.name(), format_args!("{reason}")),
+                );
                 api.fail(id, &reason).await
             }
             posted => posted,
@@ -112,12 +117,20 @@ async fn serve_one(
         }
     };
     if let Some(line) = line {
-        log::write(&line);
+        write(id, &line);
     }
     if let Err(err) = posted {
-        log::line(
+        let line = log::format_line(
             function.name(),
-            format_args!("cannot post the answer of invocation {id} to the Runtime API: {err}"),
+            format_args!("cannot post the answer to the Runtime API: {err}"),
         );
+        write(id, &line);
     }
+}
+
+/// Writes a line of invocation `id`'s, the request id at its end, so that every line an
+/// invocation logs says which one it belongs to.
+fn write(id: &str, line: &str) {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    log::write(&format!("{line} (request {id})\n"));
 }

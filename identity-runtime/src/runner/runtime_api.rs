@@ -7,6 +7,7 @@
 //! directly, and writes the log line after the answer is posted.
 
 use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, StatusCode, Uri};
@@ -18,6 +19,7 @@ const NEXT: &str = "/2018-06-01/runtime/invocation/next";
 const INIT_ERROR: &str = "/2018-06-01/runtime/init/error";
 const REQUEST_ID: &str = "lambda-runtime-aws-request-id";
 const CLIENT_CONTEXT: &str = "lambda-runtime-client-context";
+const DEADLINE: &str = "lambda-runtime-deadline-ms";
 const ERROR_TYPE: &str = "lambda-runtime-function-error-type";
 
 /// A client of the Runtime API at `AWS_LAMBDA_RUNTIME_API`.
@@ -31,6 +33,9 @@ pub(crate) struct NextInvocation {
     pub(crate) request_id: String,
     /// `Lambda-Runtime-Client-Context`, as sent.
     pub(crate) client_context: Option<HeaderValue>,
+    /// `Lambda-Runtime-Deadline-Ms`: when the platform stops waiting; `None` when absent or not
+    /// a number of milliseconds since the epoch.
+    pub(crate) deadline: Option<SystemTime>,
     /// The event's JSON, as sent.
     pub(crate) event: Bytes,
 }
@@ -107,9 +112,15 @@ impl RuntimeApi {
                 )));
             }
         };
+        let deadline = parts
+            .headers
+            .get(DEADLINE)
+            .and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok())
+            .and_then(|ms| UNIX_EPOCH.checked_add(Duration::from_millis(ms)));
         Ok(NextInvocation {
             request_id,
             client_context: parts.headers.get(CLIENT_CONTEXT).cloned(),
+            deadline,
             event,
         })
     }
