@@ -17,10 +17,10 @@ use crate::handler::outcome::Outcome;
 use crate::handler::setup::{AnyState, SetupFuture};
 use crate::model::event::{EventKind, IdentityEvent};
 use crate::wire::context::LambdaContext;
-use crate::wire::envelope::Envelope;
 use crate::wire::error::InvocationError;
+use crate::wire::request::{EVENT_HEADER, Request};
 use crate::wire::response::Response;
-use crate::wire::signature::{SECRET_ENV, Verification};
+use crate::wire::signature::{SECRET_ENV, SIGNATURE_HEADER, Verification};
 
 /// The future of one handler call, boxed by generated code.
 #[doc(hidden)]
@@ -337,12 +337,16 @@ impl IdentityFunction {
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
         verification: &Verification,
     ) -> Result<Invocation<'e>, InvocationError> {
-        let envelope = Envelope::from_slice(event)?;
-        let body = envelope.body_text()?;
+        let request = Request::from_slice(event)?;
+        let body = request.body_text()?;
         // Authenticate before parsing: nothing unauthenticated reaches the payload parser.
-        verification.verify(envelope.signature(), body.as_bytes(), SystemTime::now())?;
+        verification.verify(
+            request.header(SIGNATURE_HEADER),
+            body.as_bytes(),
+            SystemTime::now(),
+        )?;
         let payload = Box::new(parse_payload(&body)?);
-        if let Some(header) = envelope.netlify_event() {
+        if let Some(header) = request.header(EVENT_HEADER) {
             // `identity_<event>`, as GoTrue names it (`X-Netlify-Event`).
             let named = header
                 .strip_prefix("identity_")
@@ -362,9 +366,7 @@ impl IdentityFunction {
             });
         }
         Ok(Invocation {
-            raw: event,
-            envelope,
-            request: std::cell::OnceCell::new(),
+            request,
             event: payload,
             lambda_context: lambda,
             client_context: std::cell::OnceCell::new(),

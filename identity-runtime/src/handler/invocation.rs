@@ -9,23 +9,19 @@ use crate::handler::outcome::Outcome;
 use crate::model::event::IdentityEvent;
 use crate::model::user::User;
 use crate::wire::context::{ClientContext, LambdaContext};
-use crate::wire::envelope::Envelope;
 use crate::wire::error::InvocationError;
 use crate::wire::request::Request;
 
-/// One invocation: the event as sent, what was read of it, and the payload. Handler parameters
-/// are taken from it; what no parameter asks for is never built.
+/// One invocation: the request, and the payload read from it. Handler parameters are taken
+/// from it; the client context and the event key are built only for a handler that asks.
 #[doc(hidden)]
 pub struct Invocation<'e> {
-    /// The Lambda event as sent, for a handler that takes `&Request`.
-    pub(crate) raw: &'e [u8],
-    pub(crate) envelope: Envelope<'e>,
-    pub(crate) request: OnceCell<Result<Request, InvocationError>>,
+    pub(crate) request: Request,
     pub(crate) event: Box<IdentityEvent>,
     pub(crate) lambda_context: LambdaContext<'e>,
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
-    pub(crate) event_key: OnceCell<EventKey>,
+    pub(crate) event_key: OnceCell<Result<EventKey, InvocationError>>,
 }
 
 impl Invocation<'_> {
@@ -34,19 +30,10 @@ impl Invocation<'_> {
     fn client_context(&self) -> Result<Option<&ClientContext>, InvocationError> {
         self.client_context
             .get_or_init(|| {
-                ClientContext::locate(self.lambda_context, self.envelope.request_context)
+                ClientContext::locate(self.lambda_context, self.request.request_context())
             })
             .as_ref()
             .map(Option::as_ref)
-            .map_err(Clone::clone)
-    }
-
-    /// The whole request, built on first use only. The event was read once already, so this
-    /// cannot fail for any event that reached a handler; if it did, the invocation is refused.
-    fn request(&self) -> Result<&Request, InvocationError> {
-        self.request
-            .get_or_init(|| Request::from_slice(self.raw))
-            .as_ref()
             .map_err(Clone::clone)
     }
 }
@@ -73,11 +60,18 @@ impl From<Rejection> for Outcome {
 
 impl<'a> FromInvocation<'a> for &'a EventKey {
     fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
-        // Hashed on first use only; the body decoded again, since it was read successfully.
-        Ok(invocation.event_key.get_or_init(|| {
-            let body = invocation.envelope.body_bytes().unwrap_or_default();
-            EventKey::of(&body)
-        }))
+        // Hashed on first use only. The body was decoded once already to be read, so this
+        // cannot fail; were it to, the invocation is refused rather than keyed by nothing.
+        invocation
+            .event_key
+            .get_or_init(|| {
+                invocation
+                    .request
+                    .body_bytes()
+                    .map(|body| EventKey::of(&body))
+            })
+            .as_ref()
+            .map_err(|err| Rejection::Invalid(err.clone()))
     }
 }
 
@@ -149,7 +143,7 @@ impl<'a> FromInvocation<'a> for Option<ClientContext> {
 
 impl<'a> FromInvocation<'a> for &'a Request {
     fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
-        invocation.request().map_err(Rejection::Invalid)
+        Ok(&invocation.request)
     }
 }
 

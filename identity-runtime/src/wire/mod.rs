@@ -3,7 +3,6 @@
 //! was sent. It builds on the model and knows nothing of handlers or the runner.
 
 pub(crate) mod context;
-pub(crate) mod envelope;
 pub(crate) mod error;
 pub(crate) mod request;
 pub(crate) mod response;
