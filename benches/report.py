@@ -50,11 +50,12 @@ print("  context beside it as the `Lambda-Runtime-Client-Context` header carries
 print("  CLI's sample user, `typical` a hosted user with roles and a few metadata keys, `large` the")
 print("  same with 100 KB of `user_metadata`. `allow` answers 204, `change` adds a role (200),")
 print("  `deny` answers 403. Every handler takes the user and the decoded client context.")
-print("- framework: `IDENTITY_FUNCTION.answer_lambda`, what the Lambda runner calls, on the event and")
+print("- framework: `IDENTITY_FUNCTION.respond_lambda`, what the Lambda runner calls, on the event and")
 print("  the client-context header as the Runtime API hands them over, polled inside a running Tokio")
-print("  runtime as the runner's loop polls it, then the answer's JSON written and its log line, as")
-print("  the runner does (everything but the HTTP). floor: the same work written by hand with serde_json and")
-print("  base64, borrowing and skipping what it does not need, writing the same log line for a denial")
+print("  runtime as the runner's loop polls it, then the response's JSON written and its log line, as")
+print("  the runner does (everything but the HTTP). floor: the same answers written by hand with serde_json")
+print("  and base64, borrowing and skipping what it does not need (it reads two of the user's fields and")
+print("  none of `user_metadata`, where the framework reads and checks all of them), writing the same log line for a denial")
 print("  (`benches/support/mod.rs`, `mod floor`); both are checked to answer alike. node: the seed")
 print("  docs' handler (`benches/node/handler.mjs`), JSON text in, JSON text out, timed inside node.")
 print("- times are criterion's medians, with the system allocator as a deployed function has it;")
@@ -75,6 +76,25 @@ for group in ["allow", "change", "deny"]:
         print(f"| {name} | {fmt_us(ours)} | {fmt_us(floor)} | {ours / floor:.2f}x | {a['framework']:.0f} / {a['floor']:.0f} | {i['framework'] / 1000:,.1f}k / {i['floor'] / 1000:,.1f}k = {i['framework'] / i['floor']:.2f}x |")
 
 print("\nTarget: framework / floor at most 1.10x.\n")
+
+compare_path = os.path.join(results, "compare.json")
+if os.path.exists(compare_path):
+    compare = load("compare.json")
+    print(f"## Before and after: this build against `{compare['before']}`, in one run\n")
+    print("`benches/compare.py`: each build's `instructions` binary runs each case many times, framework")
+    print(f"and floor, timed from outside, in {compare['rounds']} interleaved rounds (medians; the ratio is each build's")
+    print("framework against its own floor in the same round, its range over the rounds); instructions")
+    print("are callgrind's count of one invocation.\n")
+    print("| case | before | after | before / floor | after / floor (range) | instructions before → after (/ floor) |")
+    print("|---|---|---|---|---|---|")
+    for case, row in compare["cases"].items():
+        b, a = row["before"], row["after"]
+        lo, hi = a["ratio_range"]
+        ib, ia = b["instructions"], a["instructions"]
+        print(f"| {case} | {b['framework_s'] * 1e6:.2f} µs | {a['framework_s'] * 1e6:.2f} µs | {b['ratio']:.2f}x | "
+              f"{a['ratio']:.2f}x ({lo:.2f}x–{hi:.2f}x) | {ib['framework'] / 1000:,.1f}k → {ia['framework'] / 1000:,.1f}k "
+              f"({ib['framework'] / ib['floor']:.2f}x → {ia['framework'] / ia['floor']:.2f}x) |")
+    print()
 
 rounds = len(next(iter(paired.values()))["ratios"])
 print("## Against node, case by case\n")
