@@ -1,6 +1,7 @@
 //! A user's `user_metadata`: an object, or `null` for a user who signed up without `data`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -23,7 +24,9 @@ use crate::model::strict::StrictMap;
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct UserMetadata {
-    map: Map<String, Value>,
+    /// Shared by clones until one is edited: a change starts as a copy of the user's object,
+    /// which can be large and is rarely edited.
+    map: Arc<Map<String, Value>>,
     /// Sent as JSON `null`, and not edited since (the map is then empty).
     null: bool,
 }
@@ -32,7 +35,7 @@ impl UserMetadata {
     /// The object GoTrue sends as `null` for a user who signed up without `data`.
     pub(crate) fn null() -> UserMetadata {
         UserMetadata {
-            map: Map::new(),
+            map: Arc::default(),
             null: true,
         }
     }
@@ -115,13 +118,13 @@ impl UserMetadata {
     /// assert_eq!(edited.full_name(), Some("Test Person"));
     /// ```
     pub fn into_map(self) -> Map<String, Value> {
-        self.map
+        Arc::unwrap_or_clone(self.map)
     }
 
     /// The map to edit; from here on the object is written back as an object, not `null`.
     pub(crate) fn map_mut(&mut self) -> &mut Map<String, Value> {
         self.null = false;
-        &mut self.map
+        Arc::make_mut(&mut self.map)
     }
 
     fn str(&self, key: &str) -> Option<&str> {
@@ -131,7 +134,10 @@ impl UserMetadata {
 
 impl From<Map<String, Value>> for UserMetadata {
     fn from(map: Map<String, Value>) -> Self {
-        UserMetadata { map, null: false }
+        UserMetadata {
+            map: Arc::new(map),
+            null: false,
+        }
     }
 }
 
@@ -149,7 +155,7 @@ impl Serialize for UserMetadata {
         if self.null {
             return serializer.serialize_none();
         }
-        self.map.serialize(serializer)
+        (*self.map).serialize(serializer)
     }
 }
 
