@@ -251,12 +251,13 @@ fn with_event_header(payload: &str, name: &str, value: &str) -> Vec<u8> {
 fn the_event_header_is_read_whatever_its_case() {
     let payload = gotrue_payload(EventKind::Signup);
     for name in ["X-Netlify-Event", "x-netlify-event", "X-NETLIFY-EVENT"] {
-        let response = IDENTITY_FUNCTION.invoke_blocking(&with_event_header(
-            &payload,
-            name,
-            "identity_signup",
-        ));
+        let agreeing = with_event_header(&payload, name, "identity_signup");
+        let response = IDENTITY_FUNCTION.invoke_blocking(&agreeing);
         assert_eq!(response.status_code, 204, "{name}: {}", response.body);
+        // Read, not ignored: under the same name, another event is refused.
+        let other = with_event_header(&payload, name, "identity_login");
+        let response = IDENTITY_FUNCTION.invoke_blocking(&other);
+        assert_eq!(response.status_code, 400, "{name}: {}", response.body);
     }
 }
 
