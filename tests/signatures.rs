@@ -182,18 +182,39 @@ fn only_hs256_is_accepted() {
             "algorithm other than HS256",
         );
     }
-    // HS512 with the right secret is still refused.
-    let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512);
-    let claims = json!({"iss": "gotrue", "iat": now(), "sha256": hash(&body)});
-    let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
-    let token = jsonwebtoken::encode(
-        &header,
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap();
-    refused(
-        &event_with_token(&body, Some(&token)),
-        "algorithm other than HS256",
-    );
+    // HS512 with the right secret is still refused, and so is HS256 spelt otherwise.
+    for (alg, token) in [("HS512", hs512(&claims)), ("hs256", hs512(&claims))] {
+        let header = encode(json!({"alg": alg, "typ": "JWT"}));
+        let (_, rest) = token.split_once('.').unwrap();
+        refused(
+            &event_with_token(&body, Some(&format!("{header}.{rest}"))),
+            "algorithm other than HS256",
+        );
+    }
+    // A signature part that is not base64url, and a token of two or four parts.
+    let good = Signer::new(SECRET).sign(body.as_bytes());
+    let (signed, _) = good.rsplit_once('.').unwrap();
+    for token in [
+        format!("{signed}.not*base64"),
+        signed.to_owned(),
+        format!("{good}.extra"),
+    ] {
+        refused(
+            &event_with_token(&body, Some(&token)),
+            "not a well-formed JWT",
+        );
+    }
+}
+
+/// A token whose signature is HMAC-SHA512 over an HS512 header and `claims` (base64url).
+fn hs512(claims: &str) -> String {
+    use hmac::Mac as _;
+    let header =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS512","typ":"JWT"}"#);
+    let input = format!("{header}.{claims}");
+    let mut mac = hmac::Hmac::<sha2::Sha512>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(input.as_bytes());
+    let signature =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{input}.{signature}")
 }

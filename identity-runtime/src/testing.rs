@@ -140,17 +140,22 @@ impl Signer {
         self.sign_claims(&claims)
     }
 
-    /// A token with arbitrary claims, for testing refusals.
+    /// A token with arbitrary claims, for testing refusals: the header GoTrue writes
+    /// (`{"alg":"HS256","typ":"JWT"}`), the claims, and their HMAC-SHA256, each base64url.
     pub fn sign_claims(&self, claims: &serde_json::Value) -> String {
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
-        let header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
-        // HS256 over a JSON value with any key cannot fail.
-        jsonwebtoken::encode(
-            &header,
-            claims,
-            &jsonwebtoken::EncodingKey::from_secret(&self.secret),
-        )
-        .unwrap_or_default()
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use hmac::Mac as _;
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(claims.to_string());
+        let signing_input = format!("{header}.{claims}");
+        // HMAC takes a key of any length.
+        let signature = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.secret)
+            .map(|mut mac| {
+                mac.update(signing_input.as_bytes());
+                URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+            })
+            .unwrap_or_default();
+        format!("{signing_input}.{signature}")
     }
 
     /// [`lambda_event`] with the payload signed in `x-webhook-signature`.

@@ -2,16 +2,21 @@
 //! `iss: "gotrue"`, `iat`, and `sha256`, the hex SHA-256 of the exact body bytes.
 //!
 //! Verification is on when `IDENTITY_WEBHOOK_SECRET` is set, and off otherwise (hosted Netlify
-//! Identity does not give site owners its signing secret). The JWT and HMAC work is
-//! `jsonwebtoken`'s (HS256 only; `alg: none` and every other algorithm are refused), the body hash
-//! `sha2`'s, and the comparison `subtle`'s constant-time equality.
+//! Identity does not give site owners its signing secret). Only HS256 is taken, so the JWT's
+//! rules are spelt out here rather than pulled in with a general JWT crate and its RSA and
+//! elliptic-curve dependencies: three base64url parts, a header whose `alg` is `HS256` (`none`
+//! and every other algorithm are refused), an HMAC-SHA256 (`hmac` + `sha2`) over the first two
+//! parts checked in constant time, then the claims. The body hash is `sha2`'s, compared in
+//! constant time by `subtle`.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use serde::Deserialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -104,10 +109,21 @@ pub enum SignatureError {
     },
 }
 
+/// The JWT header: only `alg` is read.
+#[derive(Deserialize)]
+struct JwtHeader {
+    alg: String,
+}
+
+/// The claims GoTrue signs, each checked for its type apart so that the error names it.
 #[derive(Deserialize)]
 struct SignatureClaims {
-    iat: i64,
-    sha256: String,
+    #[serde(default)]
+    iss: Option<Value>,
+    #[serde(default)]
+    iat: Option<Value>,
+    #[serde(default)]
+    sha256: Option<Value>,
 }
 
 impl Verification {
@@ -179,49 +195,56 @@ impl Verification {
             return Ok(());
         };
         let token = token.ok_or(SignatureError::Missing)?;
-        // A crate elsewhere in the binary may enable jsonwebtoken's other backend, which leaves
-        // the choice open; name ours (an error only means one is installed already).
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
-        // The header first: an algorithm jsonwebtoken does not know (`none`) fails to decode,
-        // and is refused as an algorithm, not taken for missing claims.
-        let header = jsonwebtoken::decode_header(token.trim()).map_err(|err| match err.kind() {
-            ErrorKind::Json(_) => SignatureError::Algorithm,
-            _ => SignatureError::Malformed,
-        })?;
-        if header.alg != Algorithm::HS256 {
+        let mut parts = token.trim().split('.');
+        let (Some(header), Some(claims), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(SignatureError::Malformed);
+        };
+        let decode = |part: &str| {
+            URL_SAFE_NO_PAD
+                .decode(part)
+                .map_err(|_| SignatureError::Malformed)
+        };
+        // The algorithm first: a token that names another is refused as such, whatever else.
+        let jwt_header: JwtHeader =
+            serde_json::from_slice(&decode(header)?).map_err(|_| SignatureError::Malformed)?;
+        if jwt_header.alg != "HS256" {
             return Err(SignatureError::Algorithm);
         }
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_issuer(&["gotrue"]);
-        validation.validate_exp = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims = ["iss".to_owned()].into();
-        let claims = jsonwebtoken::decode::<SignatureClaims>(
-            token.trim(),
-            &DecodingKey::from_secret(secret),
-            &validation,
-        )
-        .map_err(|err| match err.kind() {
-            ErrorKind::InvalidAlgorithm
-            | ErrorKind::UnsupportedAlgorithm
-            | ErrorKind::InvalidAlgorithmName => SignatureError::Algorithm,
-            ErrorKind::InvalidSignature => SignatureError::Signature,
-            ErrorKind::InvalidIssuer => SignatureError::Issuer,
-            ErrorKind::MissingRequiredClaim(_) => SignatureError::Claim("iss"),
-            ErrorKind::Json(_) => SignatureError::Claim("iat` or `sha256"),
-            _ => SignatureError::Malformed,
-        })?
-        .claims;
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(secret).map_err(|_| SignatureError::Signature)?;
+        mac.update(header.as_bytes());
+        mac.update(b".");
+        mac.update(claims.as_bytes());
+        mac.verify_slice(&decode(signature)?)
+            .map_err(|_| SignatureError::Signature)?;
+        let claims: SignatureClaims =
+            serde_json::from_slice(&decode(claims)?).map_err(|_| SignatureError::Malformed)?;
+        match claims.iss {
+            Some(Value::String(iss)) if iss == "gotrue" => {}
+            Some(Value::String(_)) => return Err(SignatureError::Issuer),
+            _ => return Err(SignatureError::Claim("iss")),
+        }
+        let iat = claims
+            .iat
+            .as_ref()
+            .and_then(Value::as_i64)
+            .ok_or(SignatureError::Claim("iat"))?;
+        let sha256 = match &claims.sha256 {
+            Some(Value::String(sha256)) => sha256,
+            _ => return Err(SignatureError::Claim("sha256")),
+        };
 
         let digest = Sha256::digest(body);
         let expected = format!("{digest:x}");
-        let given = claims.sha256.to_ascii_lowercase();
+        let given = sha256.to_ascii_lowercase();
         if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
             return Err(SignatureError::BodyHash);
         }
 
         let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let iat = u64::try_from(claims.iat).map_err(|_| SignatureError::Claim("iat"))?;
+        let iat = u64::try_from(iat).map_err(|_| SignatureError::Claim("iat"))?;
         let leeway = self.leeway.as_secs();
         if iat > now.saturating_add(leeway) {
             return Err(SignatureError::FromTheFuture { ahead: iat - now });
