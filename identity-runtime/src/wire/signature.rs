@@ -1,13 +1,10 @@
 //! Verifying GoTrue's `x-webhook-signature` (docs/protocol.md, "Signatures"): an HS256 JWT with
 //! `iss: "gotrue"`, `iat`, and `sha256`, the hex SHA-256 of the exact body bytes.
 //!
-//! Verification is on when `IDENTITY_WEBHOOK_SECRET` is set, and off otherwise (hosted Netlify
-//! Identity does not give site owners its signing secret). Only HS256 is taken, so the JWT's
-//! rules are spelt out here rather than pulled in with a general JWT crate and its RSA and
-//! elliptic-curve dependencies: three base64url parts, a header whose `alg` is `HS256` (`none`
-//! and every other algorithm are refused), an HMAC-SHA256 (`hmac` + `sha2`) over the first two
-//! parts checked in constant time, then the claims. The body hash is `sha2`'s, compared in
-//! constant time by `subtle`.
+//! On when `IDENTITY_WEBHOOK_SECRET` is set (hosted Netlify Identity keeps its secret). Only
+//! HS256 is taken, so the JWT's rules are spelt out rather than brought in with a JWT crate and
+//! its RSA and elliptic-curve dependencies: three base64url parts, `alg` exactly `HS256`, an
+//! HMAC-SHA256 (`hmac`, `sha2`) checked in constant time, then the claims and the body's hash.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
