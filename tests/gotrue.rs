@@ -1,8 +1,8 @@
-//! What GoTrue's own code sends, shaped exactly as it sends it (docs/protocol.md, "What GoTrue's
-//! source says"): `null` metadata for a user who signed up without `data`, the nil instance id
-//! of a self-hosted GoTrue, a validate payload with only the eight keys it always sends, the
-//! `X-Netlify-Event` header. Each is answered through every reading path of the payload, and
-//! through the running binary under the Runtime API and in local mode.
+//! What GoTrue's own code sends, shaped exactly as it sends it (docs/protocol.md, "The payload"
+//! and "The invocation"): `null` metadata for a user who signed up without `data`, the nil
+//! instance id of a self-hosted GoTrue, a validate payload with only the eight keys it always
+//! sends, the `X-Netlify-Event` header. Each is answered in-process in several event shapes, and
+//! by the running binary under the Runtime API and in local mode.
 
 #[path = "support/runtime_api.rs"]
 #[allow(
@@ -79,9 +79,8 @@ fn payload(email: &str, user: &[(&str, Value)]) -> String {
     )
 }
 
-/// The same payload in each shape the runtime reads differently: in place inside the event's
-/// body string, as plain text (a base64 body), and by serde_json (a user key nested deeper than
-/// the direct reader follows).
+/// The same payload as the event's body string, as a base64 body (decoded before it is read),
+/// and beside an unknown user key nested 80 levels deep (kept, not refused).
 fn shapes(payload: &str) -> Vec<(&'static str, Vec<u8>)> {
     let deep = format!(
         r#"{},"deep":{}1{}}}}}"#,
@@ -98,7 +97,7 @@ fn shapes(payload: &str) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("in the body string", testing::lambda_event(payload)),
         ("base64", base64.to_string().into_bytes()),
-        ("read by serde_json", testing::lambda_event(&deep)),
+        ("beside a deep unknown key", testing::lambda_event(&deep)),
     ]
 }
 
