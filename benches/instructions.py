@@ -1,5 +1,5 @@
 """Counts instructions per invocation with callgrind for every case, framework and floor:
-`benches/instructions.rs` runs a case's invocations inside `measured`, the one function
+`benches/benches/instructions.rs` runs a case's invocations inside `measured`, the one function
 callgrind counts. Prints JSON {case: {"framework": n, "floor": n}} (instructions per invocation).
 
 Usage: python3 benches/instructions.py <instructions binary> [iterations]

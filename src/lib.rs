@@ -1,1 +1,1 @@
-//! Integration tests and examples for `identity-runtime`; this package publishes nothing.
+//! Integration tests for `identity-runtime`; this package publishes nothing.

@@ -11,7 +11,14 @@ use serde_json::{Value, json};
 /// The example's binary, built first (a no-op when it is fresh).
 fn example(name: &str) -> PathBuf {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "--example", name])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "identity-examples",
+            "--example",
+            name,
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .expect("run cargo");

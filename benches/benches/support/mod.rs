@@ -386,7 +386,7 @@ fn posted(
 #[allow(dead_code, reason = "`instructions.rs` writes no files")]
 pub(crate) fn out_dir(name: &str) -> std::path::PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
         std::path::PathBuf::from,
     );
     let dir = target.join(name);
