@@ -3,7 +3,9 @@
 //! (`--toggle-collect`). Instruction counts do not move with the machine's load, so their ratio
 //! checks the timed ratio of `invocation.rs`.
 //!
-//! Usage: `instructions <decision>-<size> framework|floor <iterations>`.
+//! Usage: `instructions <decision>-<size> framework|floor <iterations>`. Without arguments (as
+//! `cargo test --benches` runs it in CI) it answers every case once on both sides and checks
+//! that they answer alike, so that a case that no longer runs is found before a benchmark run.
 
 use std::process::ExitCode;
 
@@ -22,6 +24,9 @@ fn measured(iterations: usize, mut invoke: impl FnMut() -> Vec<u8>) -> usize {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() {
+        return check_every_case();
+    }
     let [case, side, iterations] = args.as_slice() else {
         eprintln!("usage: instructions <decision>-<size> framework|floor <iterations>");
         return ExitCode::from(2);
@@ -80,5 +85,34 @@ fn main() -> ExitCode {
     invoke();
     let bytes = measured(iterations, &mut invoke);
     println!("{bytes}");
+    ExitCode::SUCCESS
+}
+
+/// Every case once, framework and floor, checked to answer alike (`check_alike` panics, naming
+/// the case, when they do not).
+fn check_every_case() -> ExitCode {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    else {
+        eprintln!("cannot start a runtime");
+        return ExitCode::FAILURE;
+    };
+    let _context = runtime.enter();
+    let header = client_context_header(&netlify_context());
+    let mut checked = 0;
+    for (decision, kind, floor_decision) in DECISIONS {
+        let function = function(decision);
+        let _ = function.set_verification(identity_runtime::Verification::off());
+        for case in cases(kind) {
+            check_alike(
+                &framework(&runtime, function, &case.event, &header),
+                &floor::invoke(&case.event, &header, floor_decision),
+                &format!("{decision}-{}", case.size),
+            );
+            checked += 1;
+        }
+    }
+    println!("instructions: {checked} cases answer alike on both sides");
     ExitCode::SUCCESS
 }

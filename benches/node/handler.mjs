@@ -22,6 +22,22 @@ export function handler(event, context, decision) {
       isBase64Encoded: false,
     };
   }
+  if (decision === 'roles') {
+    // `examples/signup_roles.rs`: every user a member, staff domains also editor.
+    const staff = ['netlify.com', 'trust-this-company.com'];
+    const domain = user.email.split('@').pop().toLowerCase();
+    const roles = [...(user.app_metadata.roles || [])];
+    for (const role of staff.includes(domain) ? ['member', 'editor'] : ['member']) {
+      if (!roles.includes(role)) roles.push(role);
+    }
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      multiValueHeaders: {},
+      body: JSON.stringify({ app_metadata: { ...user.app_metadata, roles } }),
+      isBase64Encoded: false,
+    };
+  }
   const roles = user.app_metadata.roles || [];
   return {
     statusCode: 200,
