@@ -70,7 +70,16 @@ fn start() -> Server {
     let child = {
         use std::os::unix::process::CommandExt as _;
         Command::new(cli)
-            .args(["functions:serve", "--offline", "--port", &port.to_string()])
+            // The sources, where the CLI builds Rust functions; netlify.toml's functions
+            // directory holds what the site's one-build deploy places there.
+            .args([
+                "functions:serve",
+                "--offline",
+                "--functions",
+                "netlify/functions",
+                "--port",
+                &port.to_string(),
+            ])
             .current_dir(site())
             .env("NETLIFY_EXPERIMENTAL_BUILD_RUST_SOURCE", "true")
             .env("ALLOWED_DOMAINS", "trust-this-company.com, example.com")
