@@ -1,4 +1,5 @@
-"""Writes BENCHMARKS.md from the results of `benches/run` (criterion, node, hyperfine, GNU time)."""
+"""Writes BENCHMARKS.md from the results of `benches/run`: what users feel first (the end-to-end
+harness, the deploy's build), then the handler's own work in process (criterion, node, callgrind)."""
 import json
 import os
 import platform
@@ -36,20 +37,111 @@ def fmt_us(ns):
 paired = load("paired.json")
 allocations = load("allocations.json")
 instructions = load("instructions.json")
-cold = load("coldstart.json")["results"]
-memory = load("memory.json")
 cpu = next((line.split(":", 1)[1].strip() for line in run("lscpu").splitlines() if line.startswith("Model name")), "?")
 
+e2e = load("e2e.json")
+deploy = load("deploy.json")
+
 print("# Benchmarks\n")
-print("Made by `bash benches/run` (criterion, node's `process.hrtime`, hyperfine and GNU time, all in one")
-print("run on one machine). Regenerate rather than edit.\n")
+print("Made by `bash benches/run`, all in one run on one machine. Regenerate rather than edit.\n")
 print(f"- machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-print(f"- {run('rustc', '--version')}; node {run('node', '--version')}; {run('hyperfine', '--version')}")
+print(f"- {run('rustc', '--version')}; node {run('node', '--version')}")
 print("- events: the Lambda event as Netlify sends it in production (body = the payload), the client")
 print("  context beside it as the `Lambda-Runtime-Client-Context` header carries it; `small` is the")
 print("  CLI's sample user, `typical` a hosted user with roles and a few metadata keys, `large` the")
-print("  same with 100 KB of `user_metadata`. `allow` answers 204, `change` adds a role (200),")
-print("  `deny` answers 403. Every handler takes the user and the decoded client context.")
+print("  same with 100 KB of `user_metadata`.\n")
+
+fns = {f["label"]: f for f in e2e["functions"]}
+sizes = [e["size"] for e in e2e["functions"][0]["events"]]
+
+
+def warm(label, size):
+    return next(e for e in fns[label]["events"] if e["size"] == size)
+
+
+def us(ns):
+    return f"{ns / 1000:.0f} µs" if ns >= 10_000 else f"{ns / 1000:.1f} µs"
+
+
+def ranged(e):
+    return f"{us(e['median_ns'])} ({us(e['round_medians_ns']['min'])}–{us(e['round_medians_ns']['max'])})"
+
+
+order = [l for l in ["framework", "by-hand-current-thread", "by-hand-multi-thread", "node", "floor"] if l in fns]
+befores = [l for l in fns if l.startswith("before-")]
+print("## What users feel\n")
+print("### A warm invocation, through the Runtime API\n")
+print("`benches/e2e` (`benches/src/bin/e2e.rs`): a Lambda Runtime API emulator (hyper, one")
+print("current-thread runtime) spawns each function as a process with the Lambda environment and")
+print("times each invocation from handing the event to its waiting `GET …/invocation/next` until the")
+print(f"answer's `POST` has been read; {e2e['rounds']} interleaved rounds of {e2e['warmup']} warm-up and {e2e['invocations']} timed invocations per")
+print("event, every answer checked against the framework's. The emulator and the functions share one")
+print("CPU: on this 2-core VM a wake-up across cores adds about 60 µs to every function alike, by the")
+print("scheduler's choice (`E2E_CPUS=0,1` measures with it). Functions: `framework` is")
+print("`examples/signup_roles.rs`; `by-hand` the same handler on `lambda_runtime` + serde structs")
+print("(`benches/by-hand`, tokio's current-thread and default multi-thread runtimes); `node` the seed")
+print("docs' handler under a minimal Runtime API loop (`benches/node/runtime.mjs`); `floor` a fixed")
+print("answer on a blocking socket, which reads nothing: the loopback round trip itself.\n")
+print("Medians of the rounds' medians, with the range of the rounds:\n")
+print("| event | " + " | ".join(order + befores) + " |")
+print("|---|" + "---|" * len(order + befores))
+for size in sizes:
+    print(f"| {size} | " + " | ".join(ranged(warm(l, size)) for l in order + befores) + " |")
+print("\n| event | by-hand (current-thread) / framework | node / framework | p99: framework, by-hand, node | p99.9: framework, by-hand, node |")
+print("|---|---|---|---|---|")
+for size in sizes:
+    f, h, n = (warm(l, size) for l in ("framework", "by-hand-current-thread", "node"))
+    print(f"| {size} | {h['median_ns'] / f['median_ns']:.2f}x | {n['median_ns'] / f['median_ns']:.2f}x | "
+          f"{us(f['p99_ns'])}, {us(h['p99_ns'])}, {us(n['p99_ns'])} | {us(f['p999_ns'])}, {us(h['p999_ns'])}, {us(n['p999_ns'])} |")
+print("\nTargets: no slower than the hand-written function in its faster flavour (ratio at least")
+print("1.00x), and at least 1.8x faster than node on small and typical events, 2x on `large`.\n")
+if befores:
+    b = befores[0]
+    print(f"`{b}` is the same example built from that earlier commit, measured in the same rounds:")
+    print("framework / before: " + ", ".join(
+        f"{size} {warm('framework', size)['median_ns'] / warm(b, size)['median_ns']:.2f}x" for size in sizes) + ".\n")
+
+print("### A cold start\n")
+print("The same harness: from spawning the process, its first event already queued, until that")
+print("answer's `POST` has been read; peak resident memory (`VmHWM`) after that first answer and")
+print("after all the process's invocations (the 100 KB events included). Medians of the rounds, with")
+print("their range.\n")
+print("| function | cold start | peak memory after the first answer | peak memory at the end |")
+print("|---|---|---|---|")
+for l in order + befores:
+    c = sorted(fns[l]["cold_start_ns"])
+    rc = sorted(fns[l]["rss_cold_kb"])
+    rp = sorted(fns[l]["rss_peak_kb"])
+    print(f"| {l} | {median(c) / 1e6:.2f} ms ({c[0] / 1e6:.2f}–{c[-1] / 1e6:.2f}) | {median(rc) / 1024:.1f} MiB | {median(rp) / 1024:.1f} MiB |")
+fc, nc = median(fns["framework"]["cold_start_ns"]), median(fns["node"]["cold_start_ns"])
+fm, nm = median(fns["framework"]["rss_cold_kb"]), median(fns["node"]["rss_cold_kb"])
+print(f"\nnode / framework: {nc / fc:.0f}x the cold start, {nm / fm:.1f}x the memory at the first answer "
+      "(targets: at least 40x, and at most a tenth of node's memory).\n")
+
+print("### The build every deploy pays\n")
+print("`benches/deploy_build.py`: cold release builds, each in a fresh target directory of its own as")
+print(f"Netlify builds a function, for `{deploy['target']}`, crates already fetched, in interleaved rounds")
+print("(median, with the range). `framework` is the example site's `identity-signup` built in its folder;")
+print("`by-hand` the hand-written `lambda_runtime` function; `site-per-function` the site's four")
+print("functions each built from clean, as Netlify's source builds do; `site-one-build` the site's own")
+print("build command (`build-functions.sh`: the workspace once, binaries placed as prebuilt functions).\n")
+print("| build | time | crates compiled | binary |")
+print("|---|---|---|---|")
+for name, row in deploy["subjects"].items():
+    print(f"| {name} | {row['median_seconds']:.1f} s ({row['min_seconds']:.1f}–{row['max_seconds']:.1f}) | {row['crates']} | {row['binary_bytes'] / 1e6:.2f} MB |")
+d = deploy["subjects"]
+line = f"\nframework / by-hand: {d['framework']['median_seconds'] / d['by-hand']['median_seconds']:.2f}x the time, " \
+       f"{d['framework']['binary_bytes'] / d['by-hand']['binary_bytes']:.2f}x the binary"
+if "site-one-build" in d:
+    line += (f"; the four-function site in one build takes {d['site-one-build']['median_seconds'] / d['framework']['median_seconds']:.2f}x "
+             f"one function's build, against {d['site-per-function']['median_seconds'] / d['framework']['median_seconds']:.2f}x built per function")
+print(line + " (targets: no slower, no larger, a site in about the time of one function).\n")
+
+print("## In process: the handler's own work\n")
+print("What the framework does between the event's bytes and the answer's, without the HTTP: the")
+print("check that a change does not make the handler's own work worse. `allow` answers 204, `change`")
+print("adds a role (200), `deny` answers 403; every handler takes the user and the decoded client")
+print("context.\n")
 print("- framework: `IDENTITY_FUNCTION.respond_lambda`, what the Lambda runner calls, on the event and")
 print("  the client-context header as the Runtime API hands them over, polled inside a running Tokio")
 print("  runtime as the runner's loop polls it, then the response's JSON written and its log line, as")
@@ -63,7 +155,7 @@ print("  allocations are counted in a run of their own through a counting alloca
 print("  (`benches/benches/allocations.rs`); instructions are callgrind's count of one invocation")
 print("  (`benches/benches/instructions.rs`), which the machine's load does not move.\n")
 
-print("## Per invocation (medians)\n")
+print("### Per invocation (medians)\n")
 print("| case | framework | floor | framework / floor | allocations (framework / floor) | instructions (framework / floor) |")
 print("|---|---|---|---|---|---|")
 for group in ["allow", "change", "deny"]:
@@ -75,12 +167,12 @@ for group in ["allow", "change", "deny"]:
         i = instructions[name]
         print(f"| {name} | {fmt_us(ours)} | {fmt_us(floor)} | {ours / floor:.2f}x | {a['framework']:.0f} / {a['floor']:.0f} | {i['framework'] / 1000:,.1f}k / {i['floor'] / 1000:,.1f}k = {i['framework'] / i['floor']:.2f}x |")
 
-print("\nTarget: framework / floor at most 1.10x.\n")
+print("\nThe limit first set for this table was 1.10x the floor; it is missed, for the reasons in the notes at the end.\n")
 
 compare_path = os.path.join(results, "compare.json")
 if os.path.exists(compare_path):
     compare = load("compare.json")
-    print(f"## Before and after: this build against `{compare['before']}`, in one run\n")
+    print(f"### Before and after: this build against `{compare['before']}`, in one run\n")
     print("`benches/compare.py`: each build's `instructions` binary runs each case many times, framework")
     print(f"and floor, timed from outside, in {compare['rounds']} interleaved rounds (medians; the ratio is each build's")
     print("framework against its own floor in the same round, its range over the rounds); instructions")
@@ -97,7 +189,7 @@ if os.path.exists(compare_path):
     print()
 
 rounds = len(next(iter(paired.values()))["ratios"])
-print("## Against node, case by case\n")
+print("### Against node, case by case\n")
 print(f"{rounds} rounds; in each, for every case, a short criterion run of the framework and then node on")
 print("the same event (`benches/paired.py`), so that each pair is timed within seconds: this shared")
 print("machine's speed moves by a third between minutes, and the full runs above are minutes apart.")
@@ -114,44 +206,10 @@ print("|---|---|---|---|---|")
 for name, entry in paired.items():
     ratios = sorted(entry["ratios"])
     print(f"| {name} | {fmt_us(median(entry['framework_ns']))} | {fmt_us(median(entry['node_ns']))} | {median(ratios):.2f}x | {ratios[0]:.2f}x–{ratios[-1]:.2f}x |")
-print("\nTarget: node / framework at least 3x.\n")
-
-print("### A denial's log line against a third of node's handler\n")
-print("For a denial's whole invocation to be 3x the seed docs' handler, it must take at most a third")
-print("of that handler's time, its log line's `write` included. In the same rounds: the line's write")
-print("alone (criterion `deny/line`: the framework's `write` of the same line to the same stderr, over")
-print("and over); the line's cost inside an invocation (whole − answered), which can exceed its write")
-print("alone, the system call leaving the caches colder for what follows; the framework up to its")
-print("answer (`-answered`); and what that answer would have to come down to for the whole to be 3x")
-print("(the third less the line's cost inside). Medians of the rounds; the small and typical events")
-print("only, the large ones being far past 3x either way, their timings moving by more than the")
-print("line costs.\n")
-print("| case | node's handler / 3 | the line's write alone | the line inside the invocation | framework up to the answer | the answer at most, for 3x |")
-print("|---|---|---|---|---|---|")
-for name, entry in paired.items():
-    if "line_ns" not in entry or name.endswith("-large"):
-        continue
-    third = [n / 3 for n in entry["node_ns"]]
-    answered = paired[f"{name}-answered"]["framework_ns"]
-    inside = [w - a for w, a in zip(entry["framework_ns"], answered)]
-    most = [t - i for t, i in zip(third, inside)]
-    cut = 1 - median(most) / median(answered)
-    print(f"| {name} | {fmt_us(median(third))} | {fmt_us(median(entry['line_ns']))} | {fmt_us(median(inside))} | {fmt_us(median(answered))} | {fmt_us(median(most))} ({cut:.0%} less) |")
 print()
-
-rust = next(r for r in cold if r["command"] == "rust")
-js = next(r for r in cold if r["command"] == "node")
-print("## Whole process: one cold invocation\n")
-print("The `signup_roles` example in local mode answering `change-small.json`, start to exit, against")
-print("`node benches/node/cold.mjs` answering the same event (hyperfine; peak RSS from GNU time).\n")
-print("| | median | mean ± σ | peak memory |")
-print("|---|---|---|---|")
-print(f"| rust | {rust['median'] * 1000:.2f} ms | {rust['mean'] * 1000:.2f} ± {rust['stddev'] * 1000:.2f} ms | {memory['rust_kb'] / 1024:.1f} MiB |")
-print(f"| node | {js['median'] * 1000:.2f} ms | {js['mean'] * 1000:.2f} ± {js['stddev'] * 1000:.2f} ms | {memory['node_kb'] / 1024:.1f} MiB |")
-print(f"\nnode / rust: {js['median'] / rust['median']:.1f}x the time, {memory['node_kb'] / memory['rust_kb']:.1f}x the memory (targets: 10x faster, a fraction of the memory).")
 compile_times = load("compile.json")
 n = compile_times["functions"]
-print("\n## Compile time\n")
+print("\n## Compile time of the macro\n")
 print(f"A library crate of {n} annotated functions against the same crate with the macro's expansion")
 print("written out, as the macro prints it (`benches/compile_time.py`), each rebuilt alone with its dependencies built and")
 print("incremental compilation off (hyperfine medians, dev profile), the two crates one after the")
