@@ -58,27 +58,6 @@ fn invocation(id: &str, event: String, client_context: Option<String>) -> Invoca
     }
 }
 
-/// The Lambda proxy answer the function posted, as (status, body JSON).
-fn answer(posted: Posted, expected_id: &str) -> (u64, Value) {
-    let (id, body) = match posted {
-        Posted::Response { id, body } => (id, body),
-        Posted::Error { id, body } => {
-            panic!("expected a response for {expected_id}: {id} failed, {body}")
-        }
-        other => panic!("expected a response for {expected_id}, got {other:?}"),
-    };
-    assert_eq!(id, expected_id);
-    let response: Value = serde_json::from_str(&body).unwrap();
-    let status = response["statusCode"].as_u64().unwrap();
-    let body = response["body"].as_str().unwrap();
-    let body = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(body).unwrap()
-    };
-    (status, body)
-}
-
 #[test]
 fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
     let api = RuntimeApi::start();
@@ -97,7 +76,7 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
         event("ada@example.com", None),
         Some(header),
     ));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "prod");
+    let (status, body) = api.answer(WAIT, "prod");
     assert_eq!(status, 200);
     assert_eq!(
         body["app_metadata"]["context_url"],
@@ -114,7 +93,7 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
         event("ada@example.com", Some(context)),
         None,
     ));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "local");
+    let (status, body) = api.answer(WAIT, "local");
     assert_eq!(status, 200);
     assert_eq!(
         body["app_metadata"]["context_url"],
@@ -124,7 +103,7 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
 
     // No context at all.
     api.push(invocation("none", event("ada@example.com", None), None));
-    let (_, body) = answer(api.next_posted(WAIT).expect("an answer"), "none");
+    let (_, body) = api.answer(WAIT, "none");
     assert_eq!(body["app_metadata"]["context"], "none");
 
     // No change: the 204 is posted as serde_json serializes the answer, whose JSON the runner
@@ -147,14 +126,11 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
         event("unchanged@example.com", None),
         None,
     ));
-    assert_eq!(
-        answer(api.next_posted(WAIT).expect("an answer"), "unchanged-again"),
-        (204, Value::Null)
-    );
+    assert_eq!(api.answer(WAIT, "unchanged-again"), (204, Value::Null));
 
     // A panicking invocation is answered 500, and the next one is served by the same process.
     api.push(invocation("panic", event("panic@example.com", None), None));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "panic");
+    let (status, body) = api.answer(WAIT, "panic");
     assert_eq!(status, 500);
     assert_eq!(body["error"], "fault");
     assert!(
@@ -168,13 +144,13 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
         event("ada@example.com", None),
         None,
     ));
-    let (status, _) = answer(api.next_posted(WAIT).expect("an answer"), "after-panic");
+    let (status, _) = api.answer(WAIT, "after-panic");
     assert_eq!(status, 200);
 
     // A malformed body is a 400 naming the problem; the next invocation is served.
     let broken = json!({"httpMethod": "POST", "body": "{\"event\":\"login\"}"}).to_string();
     api.push(invocation("broken", broken, None));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "broken");
+    let (status, body) = api.answer(WAIT, "broken");
     assert_eq!(status, 400);
     assert!(
         body["message"]
@@ -187,10 +163,7 @@ fn serves_invocations_with_both_client_contexts_and_survives_a_panic() {
         event("ada@example.com", None),
         None,
     ));
-    assert_eq!(
-        answer(api.next_posted(WAIT).expect("an answer"), "after-broken").0,
-        200
-    );
+    assert_eq!(api.answer(WAIT, "after-broken").0, 200);
 }
 
 #[test]
@@ -207,7 +180,7 @@ fn an_unreadable_client_context_header_is_a_400_naming_it() {
             event("ada@example.com", None),
             Some(header.into()),
         ));
-        let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), id);
+        let (status, body) = api.answer(WAIT, id);
         assert_eq!(status, 400, "{header}");
         assert_eq!(body["error"], "invalid_client_context", "{header}");
         let message = body["message"].as_str().unwrap();
@@ -226,7 +199,7 @@ fn an_unreadable_client_context_header_is_a_400_naming_it() {
         ),
         Some(r#"{"custom":{},"client":{"app_title":"x"}}"#.into()),
     ));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "no-netlify");
+    let (status, body) = api.answer(WAIT, "no-netlify");
     assert_eq!(status, 200);
     assert_eq!(
         body["app_metadata"]["context_url"],
@@ -298,7 +271,7 @@ fn the_platforms_deadline_cuts_off_a_handler_and_every_line_names_its_request() 
         event("panic@example.com", None),
         None,
     ));
-    let (status, body) = answer(api.next_posted(WAIT).expect("an answer"), "slow-request");
+    let (status, body) = api.answer(WAIT, "slow-request");
     assert_eq!(status, 500);
     let message = body["message"].as_str().unwrap();
     assert!(
@@ -306,7 +279,7 @@ fn the_platforms_deadline_cuts_off_a_handler_and_every_line_names_its_request() 
             .contains("the handler did not answer within what was left of the platform's deadline"),
         "{message}"
     );
-    let (status, _) = answer(api.next_posted(WAIT).expect("an answer"), "panic-request");
+    let (status, _) = api.answer(WAIT, "panic-request");
     assert_eq!(status, 500);
     // Each invocation's line names its request.
     let deadline = std::time::Instant::now() + WAIT;
@@ -384,10 +357,7 @@ fn an_invocation_without_a_request_id_is_logged_and_the_next_served() {
     api.push(invocation("", event("ada@example.com", None), None));
     api.push(invocation("after", event("ada@example.com", None), None));
     // The first thing posted is the second invocation's answer.
-    assert_eq!(
-        answer(api.next_posted(WAIT).expect("an answer"), "after").0,
-        200
-    );
+    assert_eq!(api.answer(WAIT, "after").0, 200);
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(
         logged.contains("an invocation came without the `lambda-runtime-aws-request-id` header"),
@@ -422,10 +392,7 @@ fn an_answer_the_runtime_api_refuses_fails_the_invocation_at_once() {
         other => panic!("expected the invocation failed, got {other:?}"),
     }
     api.push(invocation("next", event("ada@example.com", None), None));
-    assert_eq!(
-        answer(api.next_posted(WAIT).expect("an answer"), "next").0,
-        200
-    );
+    assert_eq!(api.answer(WAIT, "next").0, 200);
 }
 
 #[test]

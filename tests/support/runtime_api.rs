@@ -42,6 +42,30 @@ pub(crate) enum Posted {
     },
 }
 
+impl Posted {
+    /// The Lambda proxy answer posted for invocation `expected_id`, as (status, body JSON, or
+    /// `null` for an empty body); anything else fails the test, saying what was posted.
+    pub(crate) fn answer(self, expected_id: &str) -> (u64, serde_json::Value) {
+        let (id, body) = match self {
+            Posted::Response { id, body } => (id, body),
+            Posted::Error { id, body } => {
+                panic!("expected a response for {expected_id}: {id} failed, {body}")
+            }
+            other => panic!("expected a response for {expected_id}, got {other:?}"),
+        };
+        assert_eq!(id, expected_id);
+        let response: serde_json::Value = serde_json::from_str(&body).expect("a JSON answer");
+        let status = response["statusCode"].as_u64().expect("a status code");
+        let body = response["body"].as_str().unwrap_or_default();
+        let body = if body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(body).expect("a JSON body")
+        };
+        (status, body)
+    }
+}
+
 pub(crate) struct RuntimeApi {
     pub(crate) address: String,
     queue: Arc<(Mutex<VecDeque<Invocation>>, Condvar)>,
@@ -138,6 +162,13 @@ impl RuntimeApi {
     /// The next thing the function posted, waiting at most `timeout`.
     pub(crate) fn next_posted(&self, timeout: Duration) -> Option<Posted> {
         self.posted.recv_timeout(timeout).ok()
+    }
+
+    /// The answer to invocation `id` ([`Posted::answer`]), waiting at most `timeout`.
+    pub(crate) fn answer(&self, timeout: Duration, id: &str) -> (u64, serde_json::Value) {
+        self.next_posted(timeout)
+            .unwrap_or_else(|| panic!("no answer to {id} within {timeout:?}"))
+            .answer(id)
     }
 }
 
