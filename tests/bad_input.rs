@@ -230,7 +230,10 @@ fn every_row_is_logged_by_the_running_binary() {
         let output = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{}: {stderr}", row.name);
-        let expected = format!("[identity-login] rejected ({}): ", row.status);
+        let expected = format!(
+            " WARN invocation{{requestId=local function=identity-login event=login}}: rejected ({}): ",
+            row.status
+        );
         assert!(
             stderr.contains(&expected) && stderr.contains(&row.message),
             "{}: {stderr}",

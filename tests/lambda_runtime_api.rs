@@ -238,7 +238,7 @@ fn the_answer_is_posted_as_serde_json_writes_the_response_and_the_line_is_logged
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let logged = std::fs::read_to_string(&log).unwrap_or_default();
-        if logged.contains("[identity-login] fault (500): the handler panicked") {
+        if logged.contains("fault (500): the handler panicked") {
             break;
         }
         assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
@@ -291,11 +291,16 @@ fn the_platforms_deadline_cuts_off_a_handler_and_every_line_names_its_request() 
             .find(|line| line.contains("platform's deadline"));
         let panic = lines
             .iter()
-            .find(|line| line.starts_with("[identity-login] fault (500): the handler panicked"));
+            .find(|line| line.contains("fault (500): the handler panicked"));
         if let (Some(slow), Some(panic)) = (slow, panic) {
-            assert!(slow.starts_with("[identity-login] fault (500): "), "{slow}");
-            assert!(slow.ends_with(" (request slow-request)"), "{slow}");
-            assert!(panic.ends_with(" (request panic-request)"), "{panic}");
+            assert!(
+                slow.starts_with("ERROR invocation{requestId=slow-request function=identity-login event=login}: fault (500): "),
+                "{slow}"
+            );
+            assert!(
+                panic.starts_with("ERROR invocation{requestId=panic-request "),
+                "{panic}"
+            );
             break;
         }
         assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
@@ -435,4 +440,133 @@ fn an_unreachable_runtime_api_ends_the_process_after_a_few_tries() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// The probe's log once `expected` lines have arrived: the framework logs a fault after posting
+/// its answer, so the last lines may come after the last answer.
+fn log_of(log: &std::path::Path, expected: usize) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let logged = std::fs::read_to_string(log).unwrap_or_default();
+        if logged.lines().count() >= expected {
+            return logged;
+        }
+        assert!(std::time::Instant::now() < deadline, "not logged: {logged}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Answers a 500 for the panicking user, and 200 otherwise.
+fn answer_of(api: &RuntimeApi, id: &str) -> u64 {
+    api.answer(WAIT, id).0
+}
+
+#[test]
+fn every_line_of_an_invocation_names_its_request_in_json() {
+    let log = log_path("lambda-probe-json");
+    let api = RuntimeApi::start();
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env_remove("RUST_LOG")
+        .env_remove("AWS_LAMBDA_LOG_LEVEL")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("start the probe binary");
+    let _probe = Probe(child);
+    api.push(invocation("json-1", event("ada@example.com", None), None));
+    api.push(invocation("json-2", event("panic@example.com", None), None));
+    assert_eq!(answer_of(&api, "json-1"), 200);
+    assert_eq!(answer_of(&api, "json-2"), 500);
+    // json-1: verification off (said once), the handler's tracing and log lines; json-2: the
+    // handler's two lines, the panic, the fault.
+    let logged = log_of(&log, 7);
+    let lines: Vec<Value> = logged
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    for line in &lines {
+        assert!(
+            line["requestId"] == "json-1" || line["requestId"] == "json-2",
+            "{line}"
+        );
+        assert_eq!(line["function"], "identity-login", "{line}");
+        assert_eq!(line["event"], "login", "{line}");
+    }
+    let of = |id: &str| -> Vec<(String, String, String)> {
+        lines
+            .iter()
+            .filter(|line| line["requestId"] == id)
+            .map(|line| {
+                (
+                    line["level"].as_str().unwrap().to_owned(),
+                    line["target"].as_str().unwrap().to_owned(),
+                    line["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let json_1 = of("json-1");
+    assert!(
+        json_1.contains(&("INFO".into(), "lambda_probe".into(), "probe called".into())),
+        "{json_1:?}"
+    );
+    // A `log` record: its own target, none of the bridge's `log.*` fields.
+    assert!(
+        json_1.contains(&(
+            "INFO".into(),
+            "lambda_probe".into(),
+            "probe called through log".into()
+        )),
+        "{json_1:?}"
+    );
+    assert!(!logged.contains("log.target"), "{logged}");
+    let handler_line = lines
+        .iter()
+        .find(|line| line["message"] == "probe called" && line["requestId"] == "json-1")
+        .unwrap();
+    assert_eq!(handler_line["email"], "ada@example.com");
+    let json_2 = of("json-2");
+    assert!(
+        json_2.iter().any(|(level, _, message)| level == "ERROR"
+            && message == "panicked: the probe was asked to panic"),
+        "{json_2:?}"
+    );
+    assert!(
+        json_2
+            .iter()
+            .any(|(level, target, message)| level == "ERROR"
+                && target == "identity_runtime"
+                && message.starts_with("fault (500): the handler panicked")),
+        "{json_2:?}"
+    );
+}
+
+#[test]
+fn the_level_comes_from_rust_log_before_lambdas() {
+    let log = log_path("lambda-probe-level");
+    let api = RuntimeApi::start();
+    let child = api
+        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+        .env("RUST_LOG", "warn")
+        .env("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
+        // One line per record: no backtrace under the panic's.
+        .env_remove("RUST_BACKTRACE")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("a log file"))
+        .spawn()
+        .expect("start the probe binary");
+    let _probe = Probe(child);
+    api.push(invocation("quiet", event("ada@example.com", None), None));
+    api.push(invocation("loud", event("panic@example.com", None), None));
+    assert_eq!(answer_of(&api, "quiet"), 200);
+    assert_eq!(answer_of(&api, "loud"), 500);
+    // At warn: verification off, the panic, the fault; not the handler's info lines.
+    let logged = log_of(&log, 3);
+    assert!(!logged.contains("probe called"), "{logged}");
+    assert!(logged.contains("signature verification is off"), "{logged}");
+    for line in logged.lines() {
+        assert!(line.contains("invocation{requestId="), "{line}");
+    }
 }

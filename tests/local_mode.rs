@@ -93,7 +93,7 @@ fn a_denial_exits_1_with_the_reason() {
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("[identity-validate] denied (403)"),
+        stderr.contains("identity-validate event=validate}: denied (403)"),
         "{stderr}"
     );
 }

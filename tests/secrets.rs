@@ -211,3 +211,53 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
     assert_clean("Runtime API stdout", &out);
     assert_clean("Runtime API stderr", &err);
 }
+
+#[test]
+fn a_handler_logging_its_context_and_request_with_debug_logs_no_secret() {
+    for format in ["Text", "JSON"] {
+        let api = RuntimeApi::start();
+        let mut child = api
+            .environment(&mut probe(false))
+            .env("PROBE_LOGS_WHAT_REACHED_IT", "1")
+            .env("AWS_LAMBDA_LOG_FORMAT", format)
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The admin token in the header's context, the caller's JWT in the request's headers.
+        let event = json!({
+            "httpMethod": "POST",
+            "headers": {"authorization": format!("Bearer {CALLER_JWT}")},
+            "body": sample_payload(EventKind::Login),
+        });
+        api.push(Invocation {
+            id: "logged".into(),
+            event: event.to_string(),
+            client_context: Some(json!({"custom": {"netlify": netlify_context()}}).to_string()),
+            deadline_in: Duration::from_secs(30),
+        });
+        assert_eq!(api.answer(Duration::from_secs(60), "logged").0, 200);
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        // The lines were written, with the context and the request in them.
+        assert!(err.contains("what reached the probe"), "{format}: {err}");
+        assert!(
+            err.contains("what reached the probe, through log"),
+            "{format}: {err}"
+        );
+        assert!(
+            err.contains("https://site/.netlify/identity"),
+            "{format}: {err}"
+        );
+        assert!(err.contains("authorization"), "{format}: {err}");
+        assert_clean(&format!("{format} lines"), &err);
+    }
+}

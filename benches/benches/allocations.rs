@@ -13,7 +13,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 mod support;
 
 use support::{
-    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    DECISIONS, cases, check_alike, client_context_header, floor, framework, function, install_log,
     netlify_context,
 };
 
@@ -39,6 +39,8 @@ fn main() {
         .build()
         .expect("a Tokio runtime");
     let _context = runtime.enter();
+    // The framework's lines go through the subscriber a running function installs.
+    install_log();
     let netlify = netlify_context();
     let header = client_context_header(&netlify);
     let mut counted = serde_json::Map::new();

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 mod support;
 
 use support::{
-    DECISIONS, cases, check_alike, client_context_header, floor, framework, function,
+    DECISIONS, cases, check_alike, client_context_header, floor, framework, function, install_log,
     netlify_context,
 };
 
@@ -24,6 +24,8 @@ fn measured(iterations: usize, mut invoke: impl FnMut() -> Vec<u8>) -> usize {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // The framework's lines go through the subscriber a running function installs.
+    install_log();
     if args.is_empty() {
         return check_every_case();
     }

@@ -12,7 +12,7 @@ mod support;
 
 use support::{
     DECISIONS, answered, cases, check_alike, client_context_header, floor, framework, function,
-    log_line, netlify_context, out_dir, write_line,
+    install_log, netlify_context, out_dir, report,
 };
 
 fn bench(c: &mut Criterion) {
@@ -21,6 +21,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
     let _context = runtime.enter();
+    install_log();
     let netlify = netlify_context();
     let header = client_context_header(&netlify);
     let events_dir = out_dir("bench-events");
@@ -55,12 +56,12 @@ fn bench(c: &mut Criterion) {
                         });
                     },
                 );
-                // The line's write alone, as the runner makes it after posting: the same
-                // `write` the whole invocation ends with, to the same stderr.
-                let line = log_line(&runtime, function, &case.event, &header)
+                // The line alone, as the runner logs it after posting: in the invocation's
+                // span, through the same subscriber, to the same stderr.
+                let (span, report) = report(&runtime, function, &case.event, &header)
                     .unwrap_or_else(|| panic!("{name} has a log line"));
                 group.bench_function(BenchmarkId::new("line", case.size), |b| {
-                    b.iter(|| write_line(std::hint::black_box(&line)));
+                    b.iter(|| span.in_scope(|| std::hint::black_box(&report).emit()));
                 });
             }
             group.bench_with_input(

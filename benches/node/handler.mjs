@@ -13,7 +13,7 @@ export function handler(event, context, decision) {
   if (decision === 'deny' || decision === 'deny-logged') {
     // The framework writes this line for every denial (GoTrue shows the user its own 422, so
     // the function's log is the one record of why); `deny-logged` does the same work in node.
-    if (decision === 'deny-logged') console.error('[identity-login] denied (403): logins are closed');
+    if (decision === 'deny-logged') console.error(' INFO invocation{requestId=bench function=identity-login event=login}: denied (403): logins are closed');
     return {
       statusCode: 403,
       headers: { 'content-type': 'application/json' },

@@ -30,6 +30,12 @@
 //! `IDENTITY_FUNCTION` ([`IdentityFunction`]) runs the whole path in-process for tests, with
 //! the helpers of [`testing`].
 //!
+//! Logs go through [`tracing`], re-exported here: the binary installs a subscriber unless the
+//! function's setup installs its own, and every line written during an invocation, the
+//! framework's and the handler's (and the `log` crate's), carries the invocation's request id.
+//! Human-readable lines by default, one JSON object per line with `AWS_LAMBDA_LOG_FORMAT=JSON`;
+//! the level from `RUST_LOG`, else `AWS_LAMBDA_LOG_LEVEL`, else info.
+//!
 //! What the framework does about how the platform behaves is in the README; how the platform
 //! behaves, with its sources, is in the repository's `docs/protocol.md`.
 
@@ -41,6 +47,19 @@ mod model;
 mod runner;
 pub mod testing;
 mod wire;
+
+/// The `tracing` crate the framework logs through, so that a function needs no other dependency
+/// to log.
+///
+/// ```
+/// use identity_runtime::{identity_event, tracing, User};
+///
+/// #[identity_event(login)]
+/// fn count(user: &User) {
+///     tracing::info!(domain = user.email_domain(), "login");
+/// }
+/// ```
+pub use tracing;
 
 /// Turns a function into a Netlify Identity event function. See the crate documentation and
 /// the README for the arguments, parameters and return types.
@@ -85,6 +104,7 @@ pub mod __private {
     pub use crate::handler::faults::Faults;
     pub use crate::handler::function::{Handler, HandlerFuture, IdentityFunction};
     pub use crate::handler::invocation::{FromInvocation, Invocation, Rejection};
+    pub use crate::handler::log::Report;
     pub use crate::handler::outcome::{
         IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome, Outcome,
     };
@@ -98,6 +118,12 @@ pub mod __private {
     /// The binary's entry point, called by the generated `main`.
     pub fn run(function: &'static IdentityFunction) -> ExitCode {
         crate::runner::run(function)
+    }
+
+    /// Installs the log the runner installs (read from the environment), unless a subscriber is
+    /// installed already: for the benchmarks, which write the lines a deployed function writes.
+    pub fn install_log() {
+        crate::runner::install_log();
     }
 
     /// Converts a handler's return value; spanned on the return type by the macro so that an

@@ -1,8 +1,10 @@
 //! A login function for the Lambda Runtime API test: it reports which client context reached
 //! it, answers 204 for `unchanged@…` users, panics for `panic@…` users and never answers
-//! `slow@…` users; its setup fails when `PROBE_SETUP_FAILS` is set.
+//! `slow@…` users; its setup fails when `PROBE_SETUP_FAILS` is set. It logs each call through
+//! `tracing` and through `log`, as handlers do, and with `PROBE_LOGS_WHAT_REACHED_IT` set, its
+//! client context and request with `{:?}`.
 
-use identity_runtime::{ClientContext, MetadataChange, User, identity_event};
+use identity_runtime::{ClientContext, MetadataChange, Request, User, identity_event, tracing};
 
 fn prepare() -> Result<(), std::io::Error> {
     match std::env::var_os("PROBE_SETUP_FAILS") {
@@ -14,7 +16,14 @@ fn prepare() -> Result<(), std::io::Error> {
 }
 
 #[identity_event(login, setup = prepare)]
-async fn probe(user: &User, context: Option<&ClientContext>) -> MetadataChange {
+async fn probe(user: &User, context: Option<&ClientContext>, request: &Request) -> MetadataChange {
+    tracing::info!(email = %user.email, "probe called");
+    log::info!("probe called through log");
+    if std::env::var_os("PROBE_LOGS_WHAT_REACHED_IT").is_some() {
+        // What a handler might log while debugging: the secrets in them must not show.
+        tracing::info!(?context, ?request, "what reached the probe");
+        log::info!("what reached the probe, through log: {context:?} {request:?}");
+    }
     if user.email.starts_with("slow@") {
         // Waits for ever: only a deadline ends the invocation.
         std::future::pending::<()>().await;

@@ -5,8 +5,10 @@
 use std::future::Future as _;
 
 pub(crate) use identity_benches::events::{cases, client_context_header, netlify_context};
+use identity_runtime::__private::Report;
 use identity_runtime::IdentityFunction;
 use serde_json::Value;
+use tracing::Instrument as _;
 
 pub(crate) mod allow {
     use identity_runtime::{ClientContext, User, identity_event};
@@ -184,9 +186,9 @@ pub(crate) mod floor {
             Decision::Deny => {
                 // The framework logs every denial (Netlify's function log is where a refused
                 // signup is explained); the same line, written with one call.
-                let _ = std::io::stderr()
-                    .lock()
-                    .write_all(b"[identity-login] denied (403): logins are closed\n");
+                let _ = std::io::stderr().lock().write_all(
+                    b" INFO invocation{requestId=bench function=identity-login event=login}: denied (403): logins are closed\n",
+                );
                 respond(
                     403,
                     &serde_json::json!({"error": "denied", "message": "logins are closed"})
@@ -227,7 +229,8 @@ pub(crate) fn function(decision: &str) -> &'static IdentityFunction {
 
 /// One invocation as the Lambda runner serves it, from the event and the
 /// `Lambda-Runtime-Client-Context` header as the Runtime API hands them over to the bytes it
-/// posts, and the log line it writes after posting. Polled inside an already running runtime,
+/// posts, and the line it logs after posting, in the invocation's span, through the subscriber
+/// a running function installs ([`install_log`]). Polled inside an already running runtime,
 /// not with a `block_on` of its own per invocation (which costs more than some whole
 /// invocations). The caller holds the runtime's context (`Runtime::enter`); a future that
 /// waits is finished with `block_on`.
@@ -237,21 +240,21 @@ pub(crate) fn framework(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let (json, line) = posted(runtime, function, event, header);
-    if let Some(line) = line {
-        write_line(&line);
+    let (json, span, report) = posted(runtime, function, event, header);
+    if let Some(report) = report {
+        span.in_scope(|| report.emit());
     }
     json
 }
 
-/// Writes a log line as the runner does after posting: one `write` to stderr.
-pub(crate) fn write_line(line: &str) {
-    use std::io::Write as _;
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+/// Installs the log a running function installs: the framework's lines are written as
+/// deployed, to stderr.
+pub(crate) fn install_log() {
+    identity_runtime::__private::install_log();
 }
 
-/// [`framework`] up to the answer GoTrue waits on: the JSON to post, with the log line made
-/// but not yet written (the runner writes it after posting).
+/// [`framework`] up to the answer GoTrue waits on: the JSON to post, with the report made
+/// but not yet logged (the runner logs it after posting).
 #[allow(dead_code, reason = "only `invocation.rs` times the answer apart")]
 pub(crate) fn answered(
     runtime: &tokio::runtime::Runtime,
@@ -259,37 +262,47 @@ pub(crate) fn answered(
     event: &[u8],
     header: &str,
 ) -> Vec<u8> {
-    let (json, line) = posted(runtime, function, event, header);
-    std::hint::black_box(line);
+    let (json, span, report) = posted(runtime, function, event, header);
+    std::hint::black_box((span, report));
     json
 }
 
-/// The log line of the response to `event`, not written: for timing the line's write alone.
-#[allow(dead_code, reason = "only `invocation.rs` times the write alone")]
-pub(crate) fn log_line(
+/// The report of the response to `event` and its invocation's span, not logged: for timing
+/// the line alone.
+#[allow(dead_code, reason = "only `invocation.rs` times the line alone")]
+pub(crate) fn report(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
     header: &str,
-) -> Option<String> {
-    posted(runtime, function, event, header).1
+) -> Option<(tracing::Span, Report)> {
+    let (_, span, report) = posted(runtime, function, event, header);
+    report.map(|report| (span, report))
 }
 
-/// The JSON the runner posts, and the log line it writes after posting.
+/// The JSON the runner posts, the invocation's span, and the report it logs after posting.
 fn posted(
     runtime: &tokio::runtime::Runtime,
     function: &'static IdentityFunction,
     event: &[u8],
     header: &str,
-) -> (Vec<u8>, Option<String>) {
-    let mut invocation =
-        std::pin::pin!(function.respond_lambda(event, Some(header.as_bytes()), None));
+) -> (Vec<u8>, tracing::Span, Option<Report>) {
+    let span = function.span("bench");
+    let mut invocation = std::pin::pin!(
+        function
+            .respond_lambda(event, Some(header.as_bytes()), None)
+            .instrument(span.clone())
+    );
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    let (response, line) = match invocation.as_mut().poll(&mut cx) {
+    let (response, report) = match invocation.as_mut().poll(&mut cx) {
         std::task::Poll::Ready(responded) => responded,
         std::task::Poll::Pending => runtime.block_on(invocation),
     };
-    (serde_json::to_vec(&response).unwrap_or_default(), line)
+    (
+        serde_json::to_vec(&response).unwrap_or_default(),
+        span,
+        report,
+    )
 }
 
 /// `name` in the target directory, created if need be.

@@ -9,10 +9,11 @@ use std::task::Poll;
 use std::time::SystemTime;
 
 use tokio::sync::OnceCell;
+use tracing::Instrument as _;
 
 use crate::handler::faults::Faults;
 use crate::handler::invocation::Invocation;
-use crate::handler::log;
+use crate::handler::log::{self, Report, TARGET};
 use crate::handler::outcome::Outcome;
 use crate::handler::setup::{AnyState, SetupFuture};
 use crate::model::event::{EventKind, IdentityEvent};
@@ -21,6 +22,10 @@ use crate::wire::error::InvocationError;
 use crate::wire::request::{EVENT_HEADER, Request};
 use crate::wire::response::Response;
 use crate::wire::signature::{SECRET_ENV, SIGNATURE_HEADER, Verification};
+
+/// The request id of an invocation made in-process ([`IdentityFunction::invoke`], local mode),
+/// where no Runtime API gives one.
+pub(crate) const LOCAL_REQUEST_ID: &str = "local";
 
 /// The future of one handler call, boxed by generated code.
 #[doc(hidden)]
@@ -160,7 +165,20 @@ impl IdentityFunction {
         netlify: Option<&str>,
     ) -> Response {
         let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
-        logged(self.respond_to(event, lambda, None).await)
+        let span = self.span(LOCAL_REQUEST_ID);
+        let answer = self
+            .respond_to(event, lambda, None)
+            .instrument(span.clone())
+            .await;
+        span.in_scope(|| logged(answer))
+    }
+
+    /// The span an invocation of this function runs in: every line logged during it, the
+    /// framework's and the handler's, carries the request id, the function's name and the event.
+    /// Public for the benchmarks, which run an invocation as the runner does.
+    #[doc(hidden)]
+    pub fn span(&self, request_id: &str) -> tracing::Span {
+        log::invocation_span(request_id, self.name, self.event.as_str())
     }
 
     /// One invocation as the Lambda runner serves it: the event as the Runtime API hands it
@@ -169,14 +187,15 @@ impl IdentityFunction {
     /// `async` handler off when it comes before the function's own. Gives the response and the
     /// line to log once it is posted (a denial, bad input, a fault), so that GoTrue does not
     /// wait on the log. For the runner, and for the benchmarks and fuzz targets, which run the
-    /// path a deployed function runs.
+    /// path a deployed function runs. The caller runs it in the invocation's span and emits the
+    /// report there.
     #[doc(hidden)]
     pub async fn respond_lambda(
         &'static self,
         event: &[u8],
         client_context_header: Option<&[u8]>,
         platform_deadline: Option<SystemTime>,
-    ) -> (Response, Option<String>) {
+    ) -> (Response, Option<Report>) {
         let lambda = client_context_header
             .filter(|header| !header.is_empty())
             .map_or(LambdaContext::Absent, LambdaContext::Header);
@@ -188,7 +207,7 @@ impl IdentityFunction {
         event: &[u8],
         lambda: LambdaContext<'_>,
         platform_deadline: Option<SystemTime>,
-    ) -> (Response, Option<String>) {
+    ) -> (Response, Option<Report>) {
         let state = match self.state().await {
             Ok(state) => state,
             Err(reason) => return self.respond(Outcome::Fault(reason)),
@@ -259,7 +278,8 @@ impl IdentityFunction {
         match runtime() {
             Ok(runtime) => runtime.block_on(self.invoke(event)),
             Err(err) => {
-                logged(self.respond(Outcome::Fault(format!("cannot start a runtime: {err}"))))
+                let answer = self.respond(Outcome::Fault(format!("cannot start a runtime: {err}")));
+                self.span(LOCAL_REQUEST_ID).in_scope(|| logged(answer))
             }
         }
     }
@@ -296,11 +316,10 @@ impl IdentityFunction {
             .get_or_init(|| {
                 let verification = Verification::from_env().map_err(|err| err.to_string())?;
                 if !verification.is_on() {
-                    log::line(
-                        self.name,
-                        format_args!(
-                            "signature verification is off: set {SECRET_ENV} to require GoTrue's x-webhook-signature"
-                        ),
+                    // Said in the first invocation's span, which names the function.
+                    tracing::warn!(
+                        target: TARGET,
+                        "signature verification is off: set {SECRET_ENV} to require GoTrue's x-webhook-signature"
                     );
                 }
                 Ok(verification)
@@ -377,7 +396,7 @@ impl IdentityFunction {
 
     /// Turns the outcome into the response, with the line to log for denials, bad input and
     /// faults.
-    pub(crate) fn respond(&self, outcome: Outcome) -> (Response, Option<String>) {
+    pub(crate) fn respond(&self, outcome: Outcome) -> (Response, Option<Report>) {
         match outcome {
             Outcome::Allow => (Response::no_content(), None),
             Outcome::Change(change) => match change.misuse() {
@@ -386,42 +405,35 @@ impl IdentityFunction {
             },
             Outcome::Deny(deny) => {
                 let status = deny.status().as_u16();
-                let line = log::format_line(
-                    self.name,
-                    format_args!("denied ({status}): {}", deny.reason()),
-                );
-                (Response::error(status, "denied", deny.reason()), Some(line))
+                let report = Report::info(format!("denied ({status}): {}", deny.reason()));
+                (
+                    Response::error(status, "denied", deny.reason()),
+                    Some(report),
+                )
             }
             Outcome::Invalid(err) => {
                 let message = err.to_string();
-                let line = log::format_line(
-                    self.name,
-                    format_args!("rejected ({}): {message}", err.status()),
-                );
+                let report = Report::warn(format!("rejected ({}): {message}", err.status()));
                 (
                     Response::error(err.status(), err.code(), &message),
-                    Some(line),
+                    Some(report),
                 )
             }
             Outcome::Fault(reason) if self.faults.is_fail_open() => (
                 Response::no_content(),
-                Some(log::format_line(
-                    self.name,
-                    format_args!("fault, failing open (204, user allowed unchanged): {reason}"),
-                )),
+                Some(Report::error(format!(
+                    "fault, failing open (204, user allowed unchanged): {reason}"
+                ))),
             ),
             Outcome::Fault(reason) => self.fail_closed(&reason),
         }
     }
 
     /// A fault's 500, logged; also used where failing open is never right.
-    fn fail_closed(&self, reason: &str) -> (Response, Option<String>) {
+    fn fail_closed(&self, reason: &str) -> (Response, Option<Report>) {
         (
             Response::error(500, "fault", reason),
-            Some(log::format_line(
-                self.name,
-                format_args!("fault (500): {reason}"),
-            )),
+            Some(Report::error(format!("fault (500): {reason}"))),
         )
     }
 }
@@ -475,10 +487,11 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// The response as the in-process calls give it: its line logged at once.
-fn logged((response, line): (Response, Option<String>)) -> Response {
-    if let Some(line) = line {
-        log::write(&line);
+/// The response as the in-process calls give it: its report logged at once, in whatever span
+/// the caller entered.
+fn logged((response, report): (Response, Option<Report>)) -> Response {
+    if let Some(report) = report {
+        report.emit();
     }
     response
 }

@@ -5,10 +5,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use http::HeaderValue;
+use tracing::Instrument as _;
 
+use super::logs;
 use super::runtime_api::{ApiError, NextInvocation, RuntimeApi};
 use crate::handler::function::IdentityFunction;
-use crate::handler::log;
+use crate::handler::log::TARGET;
 
 /// After this many failures in a row to fetch an invocation, the process gives up and exits, so
 /// that the Lambda service starts a fresh one.
@@ -21,37 +23,45 @@ fn backoff(failures: u32) -> Duration {
 
 /// Serves the Runtime API named by `AWS_LAMBDA_RUNTIME_API` until it can no longer be reached.
 pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
+    let settings = logs::settings(|name| std::env::var(name).ok());
+    let ours = logs::dispatch(&settings);
+    logs::report_panics();
     let api = match std::env::var("AWS_LAMBDA_RUNTIME_API")
         .map_err(|err| format!("AWS_LAMBDA_RUNTIME_API cannot be read: {err}"))
         .and_then(|address| RuntimeApi::new(&address))
     {
         Ok(api) => api,
         Err(reason) => {
-            log::line(function.name(), format_args!("{reason}"));
+            logs::install_unless_present(ours, settings.problem.as_deref());
+            tracing::error!(target: TARGET, function = function.name(), "{reason}");
             return ExitCode::from(2);
         }
     };
     let runtime = match crate::handler::function::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
-            log::line(
-                function.name(),
-                format_args!("cannot start a runtime: {err}"),
-            );
+            logs::install_unless_present(ours, settings.problem.as_deref());
+            tracing::error!(target: TARGET, function = function.name(), "cannot start a runtime: {err}");
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(serve_loop(function, &api))
+    runtime.block_on(serve_loop(function, &api, ours, settings.problem))
 }
 
-async fn serve_loop(function: &'static IdentityFunction, api: &RuntimeApi) -> ExitCode {
+async fn serve_loop(
+    function: &'static IdentityFunction,
+    api: &RuntimeApi,
+    ours: tracing::Dispatch,
+    problem: Option<String>,
+) -> ExitCode {
     // Setup runs once per cold start, before the first invocation is fetched.
-    if let Err(reason) = function.state().await {
-        log::line(function.name(), format_args!("{reason}"));
+    if let Err(reason) = logs::install_around_setup(function, ours, problem.as_deref()).await {
+        tracing::error!(target: TARGET, function = function.name(), "{reason}");
         if let Err(err) = api.init_error(&reason).await {
-            log::line(
-                function.name(),
-                format_args!("cannot report the failed setup to the Runtime API: {err}"),
+            tracing::error!(
+                target: TARGET,
+                function = function.name(),
+                "cannot report the failed setup to the Runtime API: {err}"
             );
         }
         return ExitCode::FAILURE;
@@ -65,14 +75,16 @@ async fn serve_loop(function: &'static IdentityFunction, api: &RuntimeApi) -> Ex
             }
             Err(err) => {
                 failures += 1;
-                log::line(
-                    function.name(),
-                    format_args!("cannot fetch the next invocation from the Runtime API: {err}"),
+                tracing::error!(
+                    target: TARGET,
+                    function = function.name(),
+                    "cannot fetch the next invocation from the Runtime API: {err}"
                 );
                 if failures >= MAX_FAILURES_IN_A_ROW {
-                    log::line(
-                        function.name(),
-                        format_args!("giving up after {failures} failures in a row"),
+                    tracing::error!(
+                        target: TARGET,
+                        function = function.name(),
+                        "giving up after {failures} failures in a row"
                     );
                     return ExitCode::FAILURE;
                 }
@@ -82,31 +94,30 @@ async fn serve_loop(function: &'static IdentityFunction, api: &RuntimeApi) -> Ex
     }
 }
 
-/// Answers one invocation: the response is posted first, then its log line written, so that
-/// GoTrue, which waits on the response, does not wait on the log.
+/// Answers one invocation inside its span: the response is posted first, then its report
+/// logged, so that GoTrue, which waits on the response, does not wait on the log.
 async fn serve_one(
     function: &'static IdentityFunction,
     api: &RuntimeApi,
     invocation: NextInvocation,
 ) {
+    let id = &invocation.request_id;
+    let span = function.span(id);
     let header = invocation
         .client_context
         .as_ref()
         .map(HeaderValue::as_bytes);
-    let (response, line) = function
+    let (response, report) = function
         .respond_lambda(&invocation.event, header, invocation.deadline)
+        .instrument(span.clone())
         .await;
-    let id = &invocation.request_id;
     let posted = match serde_json::to_vec(&response) {
         // A response the Runtime API refuses (a 413 above 6 MB) leaves the invocation open
         // until its timeout; it is failed at once instead, saying why.
         Ok(json) => match api.respond(id, json).await {
             Err(refused @ ApiError::Status { .. }) => {
                 let reason = format!("the Runtime API refused the answer: {refused}");
-                write(
-                    id,
-                    &log::format_line(function.name(), format_args!("{reason}")),
-                );
+                span.in_scope(|| tracing::error!(target: TARGET, "{reason}"));
                 api.fail(id, &reason).await
             }
             posted => posted,
@@ -116,21 +127,12 @@ async fn serve_one(
             api.fail(id, &reason).await
         }
     };
-    if let Some(line) = line {
-        write(id, &line);
-    }
-    if let Err(err) = posted {
-        let line = log::format_line(
-            function.name(),
-            format_args!("cannot post the answer to the Runtime API: {err}"),
-        );
-        write(id, &line);
-    }
-}
-
-/// Writes a line of invocation `id`'s, the request id at its end, so that every line an
-/// invocation logs says which one it belongs to.
-fn write(id: &str, line: &str) {
-    let line = line.strip_suffix('\n').unwrap_or(line);
-    log::write(&format!("{line} (request {id})\n"));
+    span.in_scope(|| {
+        if let Some(report) = report {
+            report.emit();
+        }
+        if let Err(err) = posted {
+            tracing::error!(target: TARGET, "cannot post the answer to the Runtime API: {err}");
+        }
+    });
 }

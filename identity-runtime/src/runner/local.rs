@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use super::logs;
 use crate::handler::function::IdentityFunction;
+use crate::handler::log::TARGET;
 use crate::testing;
 use crate::wire::response::Response;
 
@@ -87,7 +89,22 @@ pub(crate) fn run(function: &'static IdentityFunction, args: Vec<OsString>) -> E
     } else {
         testing::lambda_event_bytes(&bytes)
     };
-    let response = function.invoke_blocking(&event);
+    let settings = logs::settings(|name| std::env::var(name).ok());
+    let ours = logs::dispatch(&settings);
+    logs::report_panics();
+    let problem = settings.problem.as_deref();
+    let response = match crate::handler::function::runtime() {
+        Ok(runtime) => runtime.block_on(async {
+            // A failed setup is answered by the invocation, as a fault; nothing to do here.
+            let _ = logs::install_around_setup(function, ours, problem).await;
+            function.invoke(&event).await
+        }),
+        Err(err) => {
+            logs::install_unless_present(ours, problem);
+            tracing::error!(target: TARGET, function = function.name(), "cannot start a runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
     print_response(function, &response);
     if response.is_success() {
         ExitCode::SUCCESS

@@ -7,6 +7,7 @@ use crate::handler::function::IdentityFunction;
 
 mod lambda;
 mod local;
+mod logs;
 mod runtime_api;
 
 /// The binary's entry point, called by the generated `main`: serves the Lambda Runtime API when
@@ -17,4 +18,11 @@ pub(crate) fn run(function: &'static IdentityFunction) -> ExitCode {
     } else {
         local::run(function, std::env::args_os().skip(1).collect())
     }
+}
+
+/// Installs the log a running function installs, read from the environment, unless a
+/// subscriber is installed already.
+pub(crate) fn install_log() {
+    let settings = logs::settings(|name| std::env::var(name).ok());
+    logs::install_unless_present(logs::dispatch(&settings), settings.problem.as_deref());
 }
