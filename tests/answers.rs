@@ -195,6 +195,20 @@ mod background {
     }
 }
 
+mod invocation_context {
+    use std::sync::Mutex;
+
+    use identity_runtime::{InvocationContext, User, identity_event};
+
+    /// What the handler saw of its invocation.
+    pub(crate) static SEEN: Mutex<Vec<InvocationContext>> = Mutex::new(Vec::new());
+
+    #[identity_event(signup, background, deadline_ms = 5000)]
+    async fn welcome(_user: &User, invocation: InvocationContext) {
+        SEEN.lock().unwrap().push(invocation);
+    }
+}
+
 mod own_keys {
     use identity_runtime::{MetadataChange, User, identity_event};
     #[identity_event(login)]
@@ -608,10 +622,31 @@ fn the_client_context_header_is_read_only_for_handlers_that_take_the_context() {
         .unwrap();
     let event = sample(EventKind::Validate);
     let (response, line) = runtime.block_on(allow::IDENTITY_FUNCTION.respond_lambda(
+        "header",
         &event,
         Some(b"not json".as_slice()),
         None,
     ));
     assert_eq!(line, None);
     assert_eq!((response.status_code, response.body.as_str()), (204, ""));
+}
+
+#[test]
+fn an_in_process_invocation_has_a_local_request_id_and_the_functions_own_deadline() {
+    let before = std::time::Instant::now();
+    let response =
+        invocation_context::IDENTITY_FUNCTION.invoke_blocking(&sample(EventKind::Signup));
+    assert_eq!(response.status_code, 204);
+    let seen = invocation_context::SEEN.lock().unwrap().clone();
+    let [invocation] = seen.as_slice() else {
+        panic!("one call, seen {seen:?}");
+    };
+    assert_eq!(invocation.request_id(), "local");
+    assert_eq!(invocation.function_name(), "identity-signup-background");
+    assert!(invocation.is_background());
+    assert!(!invocation.deadline_is_the_platforms());
+    // `deadline_ms = 5000` from the invocation's start, which came after `before`.
+    let deadline = invocation.deadline();
+    assert!(deadline >= before + std::time::Duration::from_millis(5000));
+    assert!(deadline <= std::time::Instant::now() + std::time::Duration::from_millis(5000));
 }

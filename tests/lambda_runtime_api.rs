@@ -570,3 +570,35 @@ fn the_level_comes_from_rust_log_before_lambdas() {
         assert!(line.contains("invocation{requestId="), "{line}");
     }
 }
+
+#[test]
+fn the_handler_knows_its_request_and_the_time_it_has_left() {
+    let api = RuntimeApi::start();
+    let _probe = start_probe(&api);
+    // The platform's deadline (2 s) comes before the probe's own (3.5 s by default) ...
+    api.push(Invocation {
+        deadline_in: Duration::from_secs(2),
+        ..invocation("near", event("context@example.com", None), None)
+    });
+    // ... and after it (60 s).
+    api.push(Invocation {
+        deadline_in: Duration::from_secs(60),
+        ..invocation("far", event("context@example.com", None), None)
+    });
+    let (status, near) = api.answer(WAIT, "near");
+    assert_eq!(status, 200, "{near}");
+    let near = &near["app_metadata"];
+    assert_eq!(near["request_id"], "near");
+    assert_eq!(near["function_name"], "identity-login");
+    assert_eq!(near["background"], false);
+    assert_eq!(near["deadline_is_the_platforms"], true, "{near}");
+    let left = near["remaining_ms"].as_u64().unwrap();
+    assert!(left <= 2000, "{near}");
+    let (_, far) = api.answer(WAIT, "far");
+    let far = &far["app_metadata"];
+    assert_eq!(far["request_id"], "far");
+    assert_eq!(far["deadline_is_the_platforms"], false, "{far}");
+    // The probe's own 3.5 s, less the moments between the hand-over and the handler.
+    let left = far["remaining_ms"].as_u64().unwrap();
+    assert!((1000..=3500).contains(&left), "{far}");
+}

@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         let response = runtime.block_on(function::IDENTITY_FUNCTION.invoke(data));
         // The Lambda runner's call on the same event answers the same.
         let (posted, _line) =
-            runtime.block_on(function::IDENTITY_FUNCTION.respond_lambda(data, None, None));
+            runtime.block_on(function::IDENTITY_FUNCTION.respond_lambda("fuzz", data, None, None));
         (response, posted)
     });
     assert_eq!(posted, response, "the runner's response differs");

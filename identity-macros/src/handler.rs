@@ -31,6 +31,7 @@ pub(crate) enum ParamKind {
     ClientContext { optional: bool },
     Request,
     EventKey,
+    Invocation,
     State(Box<Type>),
 }
 
@@ -43,6 +44,7 @@ impl ParamKind {
             ParamKind::ClientContext { .. } => "the client context",
             ParamKind::Request => "the request",
             ParamKind::EventKey => "the event key",
+            ParamKind::Invocation => "the invocation context",
             ParamKind::State(_) => "the setup state",
         }
     }
@@ -101,6 +103,7 @@ fn kind(ty: &Type) -> Option<ParamKind> {
                 ("IdentityEvent", _) => Some(ParamKind::Event),
                 ("Request", _) => Some(ParamKind::Request),
                 ("EventKey", _) => Some(ParamKind::EventKey),
+                ("InvocationContext", _) => Some(ParamKind::Invocation),
                 ("ClientContext", _) => Some(ParamKind::ClientContext { optional: false }),
                 _ => None,
             }
@@ -112,6 +115,7 @@ fn kind(ty: &Type) -> Option<ParamKind> {
                 "IdentityEvent" => Some(ParamKind::Event),
                 "Request" => Some(ParamKind::Request),
                 "EventKey" => Some(ParamKind::EventKey),
+                "InvocationContext" => Some(ParamKind::Invocation),
                 "ClientContext" => Some(ParamKind::ClientContext { optional: false }),
                 "Option" => {
                     let inner = single_type_argument(segment)?;

@@ -81,6 +81,7 @@ pub use handler::event_key::EventKey;
 pub use handler::faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults};
 pub use handler::function::IdentityFunction;
 pub use handler::invocation::{FromInvocation, State};
+pub use handler::invocation_context::InvocationContext;
 pub use handler::outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome};
 pub use handler::setup::{SetupFn, SetupOutput};
 pub use model::app_metadata::AppMetadata;

@@ -290,7 +290,7 @@ fn posted(
     let span = function.span("bench");
     let mut invocation = std::pin::pin!(
         function
-            .respond_lambda(event, Some(header.as_bytes()), None)
+            .respond_lambda("bench", event, Some(header.as_bytes()), None)
             .instrument(span.clone())
     );
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());

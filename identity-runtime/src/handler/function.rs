@@ -13,6 +13,7 @@ use tracing::Instrument as _;
 
 use crate::handler::faults::Faults;
 use crate::handler::invocation::Invocation;
+use crate::handler::invocation_context::InvocationContext;
 use crate::handler::log::{self, Report, TARGET};
 use crate::handler::outcome::Outcome;
 use crate::handler::setup::{AnyState, SetupFuture};
@@ -167,7 +168,7 @@ impl IdentityFunction {
         let lambda = netlify.map_or(LambdaContext::Absent, LambdaContext::Netlify);
         let span = self.span(LOCAL_REQUEST_ID);
         let answer = self
-            .respond_to(event, lambda, None)
+            .respond_to(LOCAL_REQUEST_ID, event, lambda, None)
             .instrument(span.clone())
             .await;
         span.in_scope(|| logged(answer))
@@ -192,6 +193,7 @@ impl IdentityFunction {
     #[doc(hidden)]
     pub async fn respond_lambda(
         &'static self,
+        request_id: &str,
         event: &[u8],
         client_context_header: Option<&[u8]>,
         platform_deadline: Option<SystemTime>,
@@ -199,11 +201,13 @@ impl IdentityFunction {
         let lambda = client_context_header
             .filter(|header| !header.is_empty())
             .map_or(LambdaContext::Absent, LambdaContext::Header);
-        self.respond_to(event, lambda, platform_deadline).await
+        self.respond_to(request_id, event, lambda, platform_deadline)
+            .await
     }
 
     async fn respond_to(
         &'static self,
+        request_id: &str,
         event: &[u8],
         lambda: LambdaContext<'_>,
         platform_deadline: Option<SystemTime>,
@@ -217,7 +221,15 @@ impl IdentityFunction {
             // A broken configuration never fails open: it may be the signature check's.
             Err(reason) => return self.fail_closed(&reason),
         };
-        let invocation = match self.parse(event, lambda, state, verification) {
+        // The deadline counts from here, the invocation's start.
+        let context = InvocationContext::starting_now(
+            request_id,
+            self.name,
+            self.background,
+            self.faults.deadline(),
+            platform_deadline,
+        );
+        let invocation = match self.parse(event, lambda, state, verification, context) {
             Ok(invocation) => invocation,
             Err(err) => return self.respond(Outcome::Invalid(err)),
         };
@@ -228,45 +240,38 @@ impl IdentityFunction {
                     Err(payload) => panicked(&panic_message(payload.as_ref())),
                 }
             }
-            Handler::Async(handler) => {
-                self.call_async(handler, &invocation, platform_deadline)
-                    .await
-            }
+            Handler::Async(handler) => self.call_async(handler, &invocation).await,
         };
         self.respond(outcome)
     }
 
     /// Calls an `async fn` handler: most answer on their first poll and need no timer; one that
-    /// waits is cut off at the deadline, counted from before that first poll: the function's
-    /// own, or what is left of the platform's when that comes first.
-    async fn call_async(
-        &self,
-        handler: AsyncHandlerFn,
-        invocation: &Invocation<'_>,
-        platform_deadline: Option<SystemTime>,
-    ) -> Outcome {
-        let own = self.faults.deadline();
-        let left = platform_deadline.map(|at| {
-            at.duration_since(SystemTime::now())
-                .unwrap_or(std::time::Duration::ZERO)
-        });
-        let (deadline, whose) = match left {
-            Some(left) if left < own => (left, "what was left of the platform's deadline"),
-            _ => (own, "its deadline"),
-        };
-        let started = tokio::time::Instant::now();
+    /// waits is cut off at the invocation's deadline ([`InvocationContext::deadline`]): the
+    /// function's own, or what is left of the platform's when that comes first.
+    async fn call_async(&self, handler: AsyncHandlerFn, invocation: &Invocation<'_>) -> Outcome {
+        let context = &invocation.context;
         let mut call = std::pin::pin!(catch_unwind(handler(invocation)));
         let answered = match poll_once(call.as_mut()).await {
             Some(answer) => Ok(answer),
-            None => tokio::time::timeout_at(started + deadline, call).await,
+            None => {
+                let deadline = tokio::time::Instant::from_std(context.deadline());
+                tokio::time::timeout_at(deadline, call).await
+            }
         };
         match answered {
             Ok(Ok(outcome)) => outcome,
             Ok(Err(panic)) => panicked(&panic),
-            Err(_) => Outcome::Fault(format!(
-                "the handler did not answer within {whose} of {} ms",
-                deadline.as_millis()
-            )),
+            Err(_) => {
+                let whose = if context.deadline_is_the_platforms() {
+                    "what was left of the platform's deadline"
+                } else {
+                    "its deadline"
+                };
+                Outcome::Fault(format!(
+                    "the handler did not answer within {whose} of {} ms",
+                    context.budget().as_millis()
+                ))
+            }
         }
     }
 
@@ -355,6 +360,7 @@ impl IdentityFunction {
         lambda: LambdaContext<'e>,
         state: Option<&'static (dyn std::any::Any + Send + Sync)>,
         verification: &Verification,
+        context: InvocationContext,
     ) -> Result<Invocation<'e>, InvocationError> {
         let request = Request::from_slice(event)?;
         let body = request.body_text()?;
@@ -391,6 +397,7 @@ impl IdentityFunction {
             client_context: std::cell::OnceCell::new(),
             state,
             event_key: std::cell::OnceCell::new(),
+            context,
         })
     }
 

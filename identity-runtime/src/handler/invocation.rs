@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 use std::ops::Deref;
 
 use crate::handler::event_key::EventKey;
+use crate::handler::invocation_context::InvocationContext;
 use crate::handler::outcome::Outcome;
 use crate::model::event::IdentityEvent;
 use crate::model::user::User;
@@ -22,6 +23,7 @@ pub struct Invocation<'e> {
     pub(crate) client_context: OnceCell<Result<Option<ClientContext>, InvocationError>>,
     pub(crate) state: Option<&'static (dyn Any + Send + Sync)>,
     pub(crate) event_key: OnceCell<Result<EventKey, InvocationError>>,
+    pub(crate) context: InvocationContext,
 }
 
 impl Invocation<'_> {
@@ -90,11 +92,12 @@ impl<'a> FromInvocation<'a> for EventKey {
 /// | `Option<&ClientContext>`, `Option<ClientContext>` | the decoded client context, if sent |
 /// | `&Request` | the raw request: headers, path, body |
 /// | `&EventKey`, `EventKey` | a key of the event, the same on every retry |
+/// | `&InvocationContext`, `InvocationContext` | the request id, the deadline and the time left |
 /// | `State<'_, T>` | what the `setup` function built once per cold start |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an identity function",
     label = "unsupported parameter type",
-    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, `&EventKey`, `EventKey`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
+    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, `&EventKey`, `EventKey`, `&InvocationContext`, `InvocationContext`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
 )]
 pub trait FromInvocation<'a>: Sized {
     /// Takes the parameter from the invocation.
@@ -144,6 +147,18 @@ impl<'a> FromInvocation<'a> for Option<ClientContext> {
 impl<'a> FromInvocation<'a> for &'a Request {
     fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
         Ok(&invocation.request)
+    }
+}
+
+impl<'a> FromInvocation<'a> for &'a InvocationContext {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
+        Ok(&invocation.context)
+    }
+}
+
+impl<'a> FromInvocation<'a> for InvocationContext {
+    fn from_invocation(invocation: &'a Invocation<'_>) -> Result<Self, Rejection> {
+        Ok(invocation.context.clone())
     }
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod event_key;
 pub(crate) mod faults;
 pub(crate) mod function;
 pub(crate) mod invocation;
+pub(crate) mod invocation_context;
 pub(crate) mod log;
 pub(crate) mod outcome;
 pub(crate) mod setup;

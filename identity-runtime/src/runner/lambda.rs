@@ -108,7 +108,7 @@ async fn serve_one(
         .as_ref()
         .map(HeaderValue::as_bytes);
     let (response, report) = function
-        .respond_lambda(&invocation.event, header, invocation.deadline)
+        .respond_lambda(id, &invocation.event, header, invocation.deadline)
         .instrument(span.clone())
         .await;
     let posted = match serde_json::to_vec(&response) {
