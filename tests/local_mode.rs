@@ -1,32 +1,17 @@
 //! The example binaries run as processes in local mode: the built-in sample, files, stdin,
 //! both event shapes, the naming metadata, and usage errors.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use examples::example;
+
 use identity_runtime::{EventKind, testing};
 use serde_json::{Value, json};
-
-/// The example's binary, built first (a no-op when it is fresh).
-fn example(name: &str) -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "identity-examples",
-            "--example",
-            name,
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("run cargo");
-    assert!(status.success(), "building example {name}");
-    let deps = std::env::current_exe().unwrap();
-    let profile_dir = deps.parent().and_then(|d| d.parent()).unwrap();
-    profile_dir.join("examples").join(name)
-}
 
 fn run(name: &str, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(example(name))

@@ -32,6 +32,8 @@ pub(crate) enum ParamKind {
     Request,
     EventKey,
     Invocation,
+    AppData,
+    UserData,
     State(Box<Type>),
 }
 
@@ -45,6 +47,8 @@ impl ParamKind {
             ParamKind::Request => "the request",
             ParamKind::EventKey => "the event key",
             ParamKind::Invocation => "the invocation context",
+            ParamKind::AppData => "the typed app_metadata",
+            ParamKind::UserData => "the typed user_metadata",
             ParamKind::State(_) => "the setup state",
         }
     }
@@ -116,6 +120,8 @@ fn kind(ty: &Type) -> Option<ParamKind> {
                 "Request" => Some(ParamKind::Request),
                 "EventKey" => Some(ParamKind::EventKey),
                 "InvocationContext" => Some(ParamKind::Invocation),
+                "AppData" => Some(ParamKind::AppData),
+                "UserData" => Some(ParamKind::UserData),
                 "ClientContext" => Some(ParamKind::ClientContext { optional: false }),
                 "Option" => {
                     let inner = single_type_argument(segment)?;

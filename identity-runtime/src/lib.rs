@@ -23,6 +23,11 @@
 //! ([`IntoBackgroundOutcome`]). Setup that runs once per cold start is named with
 //! `setup = path` and reached through a [`State`] parameter.
 //!
+//! The site's own metadata is read as its own serde types with [`AppData<T>`] and
+//! [`UserData<T>`] parameters and written back with [`MetadataChange::write_app`] and
+//! [`MetadataChange::write_user`], which change only the keys the type names. A handler that
+//! takes [`InvocationContext`] sees its request id and the time it has left.
+//!
 //! The attribute's options: `background`, `setup = path`, `deadline_ms = N` and `fail_open`
 //! ([`Faults`]), `allow_name_mismatch` (the naming check). With `IDENTITY_WEBHOOK_SECRET` set,
 //! every invocation must carry a valid GoTrue signature ([`Verification`]). GoTrue retries
@@ -82,12 +87,14 @@ pub use handler::faults::{DEFAULT_BACKGROUND_DEADLINE, DEFAULT_DEADLINE, Faults}
 pub use handler::function::IdentityFunction;
 pub use handler::invocation::{FromInvocation, State};
 pub use handler::invocation_context::InvocationContext;
+pub use handler::metadata::{AppData, UserData};
 pub use handler::outcome::{IntoBackgroundOutcome, IntoOutcome, IntoUserDeletedOutcome};
 pub use handler::setup::{SetupFn, SetupOutput};
 pub use model::app_metadata::AppMetadata;
 pub use model::change::MetadataChange;
 pub use model::event::{EventKind, IdentityEvent, UnknownEvent};
 pub use model::other_keys::OtherKeys;
+pub use model::typed::MetadataError;
 pub use model::user::User;
 pub use model::user_metadata::UserMetadata;
 pub use wire::context::{AdminToken, Claims, ClientContext, IdentityEndpoint};

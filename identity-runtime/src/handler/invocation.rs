@@ -93,11 +93,12 @@ impl<'a> FromInvocation<'a> for EventKey {
 /// | `&Request` | the raw request: headers, path, body |
 /// | `&EventKey`, `EventKey` | a key of the event, the same on every retry |
 /// | `&InvocationContext`, `InvocationContext` | the request id, the deadline and the time left |
+/// | `AppData<T>`, `UserData<T>` | `app_metadata`, `user_metadata` read as the site's own type `T` |
 /// | `State<'_, T>` | what the `setup` function built once per cold start |
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an identity function",
     label = "unsupported parameter type",
-    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, `&EventKey`, `EventKey`, `&InvocationContext`, `InvocationContext`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
+    note = "accepted parameters: `&User`, `User`, `&IdentityEvent`, `IdentityEvent`, `Option<&ClientContext>`, `Option<ClientContext>`, `&Request`, `&EventKey`, `EventKey`, `&InvocationContext`, `InvocationContext`, `AppData<T>`, `UserData<T>` with `T: Deserialize`, and `State<'_, T>` together with `#[identity_event(…, setup = path)]`"
 )]
 pub trait FromInvocation<'a>: Sized {
     /// Takes the parameter from the invocation.

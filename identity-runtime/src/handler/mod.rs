@@ -10,5 +10,6 @@ pub(crate) mod function;
 pub(crate) mod invocation;
 pub(crate) mod invocation_context;
 pub(crate) mod log;
+pub(crate) mod metadata;
 pub(crate) mod outcome;
 pub(crate) mod setup;

@@ -4,11 +4,13 @@
 //! merge (docs/protocol.md, "The response GoTrue expects"). Both types therefore keep every key they
 //! do not model, so that writing one back never drops anything.
 
+use serde::de::DeserializeOwned;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::model::other_keys::OtherKeys;
+use crate::model::typed::{self, MetadataError};
 
 /// A user's `app_metadata`: set by the server and by functions, never by the user.
 ///
@@ -131,6 +133,49 @@ impl AppMetadata {
     /// ```
     pub fn has_role(&self, role: &str) -> bool {
         self.roles().iter().any(|r| r == role)
+    }
+
+    /// The object read as the site's own type: any serde type written as an object, naming the
+    /// keys it cares about (`provider` and `roles` too, if it wants them; roles may be an enum
+    /// of the site's roles). Keys it does not name are ignored, unless the type refuses unknown
+    /// fields. An object sent as `null` reads as `{}`, so fields with `#[serde(default)]` fill
+    /// in. Handlers usually take [`AppData<T>`](crate::AppData) instead, which answers a misfit
+    /// as a fault.
+    ///
+    /// ```
+    /// use identity_runtime::AppMetadata;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize, PartialEq, Debug)]
+    /// #[serde(rename_all = "lowercase")]
+    /// enum Role { Member, Editor }
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Billing { plan: String, #[serde(default)] roles: Vec<Role> }
+    ///
+    /// let meta: AppMetadata =
+    ///     serde_json::from_str(r#"{"provider":"email","roles":["editor"],"plan":"pro"}"#).unwrap();
+    /// let billing: Billing = meta.read().unwrap();
+    /// assert_eq!((billing.plan.as_str(), billing.roles), ("pro", vec![Role::Editor]));
+    /// ```
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, MetadataError> {
+        typed::read("app_metadata", &self.to_json())
+    }
+
+    /// The object as JSON: `provider` and `roles` when set, and the other keys; `{}` for an
+    /// object sent as `null`.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut object = self.other.as_map().clone();
+        if let Some(provider) = &self.provider {
+            object.insert("provider".into(), provider.clone().into());
+        }
+        if let Some(roles) = &self.roles {
+            object.insert(
+                "roles".into(),
+                roles.iter().cloned().map(Value::String).collect(),
+            );
+        }
+        Value::Object(object)
     }
 
     /// The value of a key that is neither `provider` nor `roles`.

@@ -5,9 +5,11 @@
 //! objects and answered complete, and only the objects that were edited are sent back.
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::model::app_metadata::AppMetadata;
+use crate::model::typed;
 use crate::model::user_metadata::UserMetadata;
 
 /// Edits of a user's metadata, answered as a 200 with the complete edited objects.
@@ -102,13 +104,10 @@ impl MetadataChange {
     pub fn set_app(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         let key = key.into();
         if key == "provider" || key == "roles" {
-            self.misuse.get_or_insert_with(|| {
-                format!(
-                    "set_app(\"{key}\", …) cannot set a typed key: use add_role/remove_role for \
-                     roles, replace_app_metadata for provider"
-                )
-            });
-            return self;
+            return self.misused(format!(
+                "set_app(\"{key}\", …) cannot set a typed key: use add_role/remove_role for \
+                 roles, replace_app_metadata for provider"
+            ));
         }
         let value = value.into();
         if self.app.other.get(&key) != Some(&value) {
@@ -144,6 +143,147 @@ impl MetadataChange {
             return self;
         }
         self.user_changed |= self.user.map_mut().remove(key).is_some();
+        self
+    }
+
+    /// Writes the site's own typed value over `app_metadata`: the keys its type names are set
+    /// to what it holds (a named key it leaves out, an `Option` skipped when `None`, is
+    /// removed); every other key stays as sent. `provider` stays as sent too: a value may
+    /// repeat it or leave it out, and one that would change it marks the change as misused.
+    /// `roles`, if the type names it, must be written as a list of strings (an enum of the
+    /// site's roles is); anything else marks the change as misused. Answering a misused change
+    /// is a fault (500, logged), never a written key.
+    ///
+    /// ```
+    /// use identity_runtime::testing::sample_user;
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// #[serde(rename_all = "lowercase")]
+    /// enum Role { Member }
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// struct Billing { plan: String, roles: Vec<Role> }
+    ///
+    /// let user = sample_user();
+    /// let billing = Billing { plan: "pro".into(), roles: vec![Role::Member] };
+    /// let body = user.change().write_app(&billing).to_body().unwrap();
+    /// assert_eq!(
+    ///     body["app_metadata"],
+    ///     serde_json::json!({"provider": "email", "roles": ["member"], "plan": "pro"})
+    /// );
+    /// ```
+    pub fn write_app<T: Serialize + DeserializeOwned>(mut self, value: &T) -> Self {
+        let type_name = std::any::type_name::<T>();
+        let written = match typed::written(value) {
+            Ok(written) => written,
+            Err(reason) => return self.misused(format!("write_app: {reason}")),
+        };
+        for (key, value) in written.set {
+            match key.as_str() {
+                "provider" => {
+                    let unchanged = match (&value, &self.app.provider) {
+                        (Value::Null, _) => true,
+                        (Value::String(new), Some(sent)) => new == sent,
+                        _ => false,
+                    };
+                    if !unchanged {
+                        return self.misused(format!(
+                            "write_app(&{type_name}) would change `provider`, which stays as \
+                             GoTrue sent it; leave it out or repeat it"
+                        ));
+                    }
+                }
+                "roles" => {
+                    let roles = match value {
+                        // `null` is no roles: the key is removed, never written as `null`.
+                        Value::Null => None,
+                        Value::Array(items) => match strings(items) {
+                            Some(roles) => Some(roles),
+                            None => {
+                                return self.misused(format!(
+                                    "write_app(&{type_name}) writes `roles` with an item that \
+                                     is not a string; roles are a list of strings on the wire"
+                                ));
+                            }
+                        },
+                        _ => {
+                            return self.misused(format!(
+                                "write_app(&{type_name}) writes `roles` as something other than \
+                                 a list; roles are a list of strings on the wire"
+                            ));
+                        }
+                    };
+                    if self.app.roles != roles {
+                        self.app.roles = roles;
+                        self.app_changed = true;
+                    }
+                }
+                _ => {
+                    if self.app.other.get(&key) != Some(&value) {
+                        self.app.other.insert(key, value);
+                        self.app_changed = true;
+                    }
+                }
+            }
+        }
+        for key in written.removed {
+            match key {
+                "provider" => {}
+                "roles" => {
+                    if self.app.roles.take().is_some() {
+                        self.app_changed = true;
+                    }
+                }
+                _ => self.app_changed |= self.app.other.remove(key).is_some(),
+            }
+        }
+        self
+    }
+
+    /// Writes the site's own typed value over `user_metadata`: the keys its type names are set
+    /// to what it holds (a named key it leaves out is removed); every other key stays as sent.
+    ///
+    /// ```
+    /// use identity_runtime::testing::sample_user;
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// struct Preferences { newsletter: bool }
+    ///
+    /// let body = sample_user()
+    ///     .change()
+    ///     .write_user(&Preferences { newsletter: true })
+    ///     .to_body()
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     body["user_metadata"],
+    ///     serde_json::json!({"full_name": "Test Person", "newsletter": true})
+    /// );
+    /// ```
+    pub fn write_user<T: Serialize + DeserializeOwned>(mut self, value: &T) -> Self {
+        let written = match typed::written(value) {
+            Ok(written) => written,
+            Err(reason) => return self.misused(format!("write_user: {reason}")),
+        };
+        for (key, value) in written.set {
+            if self.user.get(&key) != Some(&value) {
+                self.user.map_mut().insert(key, value);
+                self.user_changed = true;
+            }
+        }
+        for key in written.removed {
+            if !self.user.is_null() && self.user.get(key).is_some() {
+                self.user.map_mut().remove(key);
+                self.user_changed = true;
+            }
+        }
+        self
+    }
+
+    /// Marks the change as misused, keeping the first reason.
+    fn misused(mut self, reason: String) -> Self {
+        self.misuse.get_or_insert(reason);
         self
     }
 
@@ -203,4 +343,15 @@ impl MetadataChange {
             user_metadata: self.user_changed.then_some(&self.user),
         })
     }
+}
+
+/// The items, if every one is a string.
+fn strings(items: Vec<Value>) -> Option<Vec<String>> {
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::String(text) => Some(text),
+            _ => None,
+        })
+        .collect()
 }

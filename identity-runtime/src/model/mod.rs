@@ -7,5 +7,6 @@ pub(crate) mod event;
 pub(crate) mod other_keys;
 pub(crate) mod strict;
 pub(crate) mod text;
+pub(crate) mod typed;
 pub(crate) mod user;
 pub(crate) mod user_metadata;

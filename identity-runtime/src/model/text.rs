@@ -1,4 +1,5 @@
-//! Strings borrowed from the JSON they are read from.
+//! Strings borrowed from the JSON they are read from, and messages about JSON that must not
+//! echo it.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -29,5 +30,38 @@ impl<'de: 'e, 'e> Deserialize<'de> for Text<'e> {
             }
         }
         deserializer.deserialize_str(TextVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Replaces the contents of every `"…"` in `message` with `…`.
+pub(crate) fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let mut inside = true;
+    for part in parts {
+        if inside {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+        inside = !inside;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_quoted_values_only() {
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "secret", expected a map at line 1"#),
+            r#"invalid type: string "…", expected a map at line 1"#
+        );
+        assert_eq!(redact_quoted("missing field `id`"), "missing field `id`");
     }
 }

@@ -3,10 +3,12 @@
 use std::fmt;
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::model::strict::StrictMap;
+use crate::model::typed::{self, MetadataError};
 
 /// A user's `user_metadata`: what the user may edit themselves (name, avatar, preferences).
 ///
@@ -119,6 +121,24 @@ impl UserMetadata {
     /// ```
     pub fn into_map(self) -> Map<String, Value> {
         Arc::unwrap_or_clone(self.map)
+    }
+
+    /// The object read as the site's own type, as [`AppMetadata::read`](crate::AppMetadata::read)
+    /// reads `app_metadata`; `null` reads as `{}`. Handlers usually take
+    /// [`UserData<T>`](crate::UserData) instead, which answers a misfit as a fault.
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Profile { full_name: String, #[serde(default)] newsletter: bool }
+    ///
+    /// let user = identity_runtime::testing::sample_user();
+    /// let profile: Profile = user.user_metadata.read().unwrap();
+    /// assert_eq!((profile.full_name.as_str(), profile.newsletter), ("Test Person", false));
+    /// ```
+    pub fn read<T: DeserializeOwned>(&self) -> Result<T, MetadataError> {
+        typed::read("user_metadata", &Value::Object((*self.map).clone()))
     }
 
     /// The map to edit; from here on the object is written back as an object, not `null`.

@@ -2,6 +2,7 @@
 //! names what was wrong.
 
 use crate::model::event::EventKind;
+use crate::model::text::redact_quoted;
 
 /// Something wrong with an invocation's input. The handler does not run; the answer is
 /// [`InvocationError::status`] with the JSON body `{"error": <code>, "message": <text>}`.
@@ -160,37 +161,8 @@ pub(crate) fn describe_json_error(err: &serde_path_to_error::Error<serde_json::E
     }
 }
 
-/// Replaces the contents of every `"…"` in `message` with `…`.
-pub(crate) fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut parts = message.split('"');
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    let mut inside = true;
-    for part in parts {
-        if inside {
-            out.push_str("\"…\"");
-        } else {
-            out.push_str(part);
-        }
-        inside = !inside;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn redaction_hides_quoted_values_only() {
-        assert_eq!(
-            redact_quoted(r#"invalid type: string "secret", expected a map at line 1"#),
-            r#"invalid type: string "…", expected a map at line 1"#
-        );
-        assert_eq!(redact_quoted("missing field `id`"), "missing field `id`");
-    }
 
     #[test]
     fn the_error_body_reads_back_as_its_two_strings() {
