@@ -315,8 +315,16 @@ fn log_path(name: &str) -> std::path::PathBuf {
 
 /// The probe with its stderr in `log`.
 fn start_probe_logging_to(api: &RuntimeApi, log: &std::path::Path) -> Probe {
-    let child = api
-        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
+    start_probe_logging_with(api, log, |command| command)
+}
+
+/// The probe with its stderr in `log`, its environment set by `configure` as well.
+fn start_probe_logging_with(
+    api: &RuntimeApi,
+    log: &std::path::Path,
+    configure: impl FnOnce(&mut Command) -> &mut Command,
+) -> Probe {
+    let child = configure(api.environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe"))))
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).expect("a log file"))
         .spawn()
@@ -465,16 +473,12 @@ fn answer_of(api: &RuntimeApi, id: &str) -> u64 {
 fn every_line_of_an_invocation_names_its_request_in_json() {
     let log = log_path("lambda-probe-json");
     let api = RuntimeApi::start();
-    let child = api
-        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env_remove("RUST_LOG")
-        .env_remove("AWS_LAMBDA_LOG_LEVEL")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("a log file"))
-        .spawn()
-        .expect("start the probe binary");
-    let _probe = Probe(child);
+    let _probe = start_probe_logging_with(&api, &log, |command| {
+        command
+            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+            .env_remove("RUST_LOG")
+            .env_remove("AWS_LAMBDA_LOG_LEVEL")
+    });
     api.push(invocation("json-1", event("ada@example.com", None), None));
     api.push(invocation("json-2", event("panic@example.com", None), None));
     assert_eq!(answer_of(&api, "json-1"), 200);
@@ -547,17 +551,13 @@ fn every_line_of_an_invocation_names_its_request_in_json() {
 fn the_level_comes_from_rust_log_before_lambdas() {
     let log = log_path("lambda-probe-level");
     let api = RuntimeApi::start();
-    let child = api
-        .environment(&mut Command::new(env!("CARGO_BIN_EXE_lambda-probe")))
-        .env("RUST_LOG", "warn")
-        .env("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
-        // One line per record: no backtrace under the panic's.
-        .env_remove("RUST_BACKTRACE")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).expect("a log file"))
-        .spawn()
-        .expect("start the probe binary");
-    let _probe = Probe(child);
+    let _probe = start_probe_logging_with(&api, &log, |command| {
+        command
+            .env("RUST_LOG", "warn")
+            .env("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
+            // One line per record: no backtrace under the panic's.
+            .env_remove("RUST_BACKTRACE")
+    });
     api.push(invocation("quiet", event("ada@example.com", None), None));
     api.push(invocation("loud", event("panic@example.com", None), None));
     assert_eq!(answer_of(&api, "quiet"), 200);

@@ -130,6 +130,15 @@ fn answers_in_process_hide_the_secrets() {
     assert_clean("IdentityFunction", &format!("{:?}", IDENTITY_FUNCTION));
 }
 
+/// Everything a finished child wrote to a pipe.
+fn all_of(pipe: Option<impl Read>) -> String {
+    let mut text = String::new();
+    pipe.expect("a piped stream")
+        .read_to_string(&mut text)
+        .expect("the child's output");
+    text
+}
+
 fn probe(secret: bool) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lambda-probe"));
     if secret {
@@ -190,20 +199,8 @@ fn the_running_binary_never_logs_or_prints_the_secrets() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    let mut out = String::new();
-    let mut err = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let out = all_of(child.stdout.take());
+    let err = all_of(child.stderr.take());
     assert!(
         err.contains("rejected (401)"),
         "the signature checks ran: {err}"
@@ -240,13 +237,7 @@ fn a_handler_logging_its_context_and_request_with_debug_logs_no_secret() {
         assert_eq!(api.answer(Duration::from_secs(60), "logged").0, 200);
         let _ = child.kill();
         let _ = child.wait();
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
+        let err = all_of(child.stderr.take());
         // The lines were written, with the context and the request in them.
         assert!(err.contains("what reached the probe"), "{format}: {err}");
         assert!(
