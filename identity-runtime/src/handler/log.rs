@@ -5,8 +5,6 @@
 //! admin token, the signing secret or header credentials: it is built only from reasons and
 //! error descriptions, whose quoted values are already redacted.
 
-use std::fmt;
-
 use tracing::Level;
 
 /// The target of every line the framework writes: the crate, not the module that happens to
@@ -64,16 +62,6 @@ impl Report {
         }
     }
 
-    /// The level it is logged at.
-    pub fn level(&self) -> Level {
-        self.level
-    }
-
-    /// What it says.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
     /// Logs it, in whatever span is entered (the runner enters the invocation's).
     pub fn emit(&self) {
         let message = &self.message;
@@ -82,11 +70,5 @@ impl Report {
             Level::WARN => tracing::warn!(target: TARGET, "{message}"),
             _ => tracing::info!(target: TARGET, "{message}"),
         }
-    }
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
     }
 }
