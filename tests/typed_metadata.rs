@@ -66,13 +66,16 @@ mod upgrade {
     }
 }
 
-/// The same reading, failing open.
+/// The same reading, failing open. The handler denies whenever it runs, so a 204 says the
+/// misfit stopped it and the fault failed open.
 mod lenient {
     use super::*;
-    use identity_runtime::{AppData, User, identity_event};
+    use identity_runtime::{AppData, Deny, User, identity_event};
 
     #[identity_event(login, fail_open)]
-    fn lenient(_user: &User, _billing: AppData<Billing>) {}
+    fn lenient(_user: &User, _billing: AppData<Billing>) -> Result<(), Deny> {
+        Err(Deny::new("the handler ran"))
+    }
 }
 
 /// Roles written as something other than strings.
@@ -215,6 +218,10 @@ fn a_misfit_fails_open_when_the_function_does() {
         answer(&lenient::IDENTITY_FUNCTION, &event),
         (204, Value::Null)
     );
+    // Metadata that fits reaches the handler.
+    payload["user"]["app_metadata"] = json!({"plan": "free"});
+    let event = testing::lambda_event(&payload.to_string());
+    assert_eq!(answer(&lenient::IDENTITY_FUNCTION, &event).0, 403);
 }
 
 #[test]

@@ -159,7 +159,7 @@ impl AppMetadata {
     /// assert_eq!((billing.plan.as_str(), billing.roles), ("pro", vec![Role::Editor]));
     /// ```
     pub fn read<T: DeserializeOwned>(&self) -> Result<T, MetadataError> {
-        typed::read("app_metadata", &self.to_json())
+        typed::read("app_metadata", self.to_json())
     }
 
     /// The object as JSON: `provider` and `roles` when set, and the other keys; `{}` for an

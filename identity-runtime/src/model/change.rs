@@ -273,7 +273,7 @@ impl MetadataChange {
             }
         }
         for key in written.removed {
-            if !self.user.is_null() && self.user.get(key).is_some() {
+            if self.user.get(key).is_some() {
                 self.user.map_mut().remove(key);
                 self.user_changed = true;
             }

@@ -53,10 +53,10 @@ impl fmt::Display for MetadataError {
 
 impl std::error::Error for MetadataError {}
 
-/// Reads `object` (`app_metadata` or `user_metadata`, as JSON) as `T`.
-pub(crate) fn read<T: DeserializeOwned>(
+/// Reads `object` (`app_metadata` or `user_metadata`, as a JSON value or map) as `T`.
+pub(crate) fn read<'j, T: DeserializeOwned>(
     object: &'static str,
-    json: &Value,
+    json: impl Deserializer<'j, Error = serde_json::Error>,
 ) -> Result<T, MetadataError> {
     serde_path_to_error::deserialize(json).map_err(|err| {
         let path = err.path().to_string();

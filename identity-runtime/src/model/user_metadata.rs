@@ -138,7 +138,8 @@ impl UserMetadata {
     /// assert_eq!((profile.full_name.as_str(), profile.newsletter), ("Test Person", false));
     /// ```
     pub fn read<T: DeserializeOwned>(&self) -> Result<T, MetadataError> {
-        typed::read("user_metadata", &Value::Object((*self.map).clone()))
+        // Read from the map in place: it may be large, and a handler may only want a key.
+        typed::read("user_metadata", &*self.map)
     }
 
     /// The map to edit; from here on the object is written back as an object, not `null`.

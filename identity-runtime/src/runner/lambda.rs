@@ -23,8 +23,7 @@ fn backoff(failures: u32) -> Duration {
 
 /// Serves the Runtime API named by `AWS_LAMBDA_RUNTIME_API` until it can no longer be reached.
 pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
-    let settings = logs::settings(|name| std::env::var(name).ok());
-    let ours = logs::dispatch(&settings);
+    let (ours, problem) = logs::from_env();
     logs::report_panics();
     let api = match std::env::var("AWS_LAMBDA_RUNTIME_API")
         .map_err(|err| format!("AWS_LAMBDA_RUNTIME_API cannot be read: {err}"))
@@ -32,7 +31,7 @@ pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
     {
         Ok(api) => api,
         Err(reason) => {
-            logs::install_unless_present(ours, settings.problem.as_deref());
+            logs::install_unless_present(ours, problem.as_deref());
             tracing::error!(target: TARGET, function = function.name(), "{reason}");
             return ExitCode::from(2);
         }
@@ -40,12 +39,12 @@ pub(crate) fn serve(function: &'static IdentityFunction) -> ExitCode {
     let runtime = match crate::handler::function::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
-            logs::install_unless_present(ours, settings.problem.as_deref());
+            logs::install_unless_present(ours, problem.as_deref());
             tracing::error!(target: TARGET, function = function.name(), "cannot start a runtime: {err}");
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(serve_loop(function, &api, ours, settings.problem))
+    runtime.block_on(serve_loop(function, &api, ours, problem))
 }
 
 async fn serve_loop(

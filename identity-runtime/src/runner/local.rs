@@ -89,10 +89,9 @@ pub(crate) fn run(function: &'static IdentityFunction, args: Vec<OsString>) -> E
     } else {
         testing::lambda_event_bytes(&bytes)
     };
-    let settings = logs::settings(|name| std::env::var(name).ok());
-    let ours = logs::dispatch(&settings);
+    let (ours, problem) = logs::from_env();
     logs::report_panics();
-    let problem = settings.problem.as_deref();
+    let problem = problem.as_deref();
     let response = match crate::handler::function::runtime() {
         Ok(runtime) => runtime.block_on(async {
             // A failed setup is answered by the invocation, as a fault; nothing to do here.

@@ -83,6 +83,12 @@ pub(crate) fn settings(var: impl Fn(&str) -> Option<String>) -> Settings {
     }
 }
 
+/// The subscriber the process environment asks for, and what in it was not understood.
+pub(crate) fn from_env() -> (Dispatch, Option<String>) {
+    let settings = settings(|name| std::env::var(name).ok());
+    (dispatch(&settings), settings.problem)
+}
+
 /// Lambda's level names; `FATAL` is `tracing`'s error.
 fn lambda_level(name: &str) -> Option<LevelFilter> {
     if name.eq_ignore_ascii_case("fatal") {

@@ -23,6 +23,6 @@ pub(crate) fn run(function: &'static IdentityFunction) -> ExitCode {
 /// Installs the log a running function installs, read from the environment, unless a
 /// subscriber is installed already.
 pub(crate) fn install_log() {
-    let settings = logs::settings(|name| std::env::var(name).ok());
-    logs::install_unless_present(logs::dispatch(&settings), settings.problem.as_deref());
+    let (ours, problem) = logs::from_env();
+    logs::install_unless_present(ours, problem.as_deref());
 }
